@@ -1,0 +1,65 @@
+package ai.cascade.ops.billing;
+
+import ai.cascade.ops.backend.Backend;
+import ai.cascade.ops.backend.BackendException;
+import ai.cascade.ops.config.Secrets;
+import com.stripe.StripeClient;
+import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.AuthenticationException;
+import com.stripe.exception.PermissionException;
+import com.stripe.exception.RateLimitException;
+import com.stripe.exception.StripeException;
+import com.stripe.param.CustomerListParams;
+
+/**
+ * The console's one StripeClient: its own API base (tests point it at a local wire fake), short
+ * timeouts, and stripe-java's own retries (which reuse the idempotency key).
+ */
+public final class StripeAccess {
+    public static final String LIVE_API_BASE = "https://api.stripe.com";
+
+    private final StripeClient client;
+    private final String apiBase;
+    private final String maskedKey;
+
+    public StripeAccess(String secretKey, String apiBase) {
+        this.apiBase = apiBase;
+        this.maskedKey = Secrets.mask(secretKey);
+        this.client = StripeClient.builder()
+                .setApiKey(secretKey)
+                .setApiBase(apiBase)
+                .setConnectTimeout(3_000)
+                .setReadTimeout(10_000)
+                .setMaxNetworkRetries(2)
+                .build();
+    }
+
+    public StripeClient client() { return client; }
+
+    /** Health check: lists one customer. A restricted key without that permission still proves Stripe answers. */
+    public String probe() {
+        try {
+            client.v1().customers().list(CustomerListParams.builder().setLimit(1L).build());
+            return null;
+        } catch (PermissionException e) {
+            return null;
+        } catch (StripeException e) {
+            throw explain("checking the connection", e);
+        }
+    }
+
+    /** A Stripe failure as a sentence; the key appears only masked. */
+    public BackendException explain(String what, StripeException e) {
+        String msg;
+        if (e instanceof AuthenticationException)
+            msg = "Stripe rejected the API key " + maskedKey + ". Check the profile's Stripe key.";
+        else if (e instanceof ApiConnectionException)
+            msg = "Stripe at " + apiBase + " is unreachable while " + what + ".";
+        else if (e instanceof RateLimitException)
+            msg = "Stripe is rate-limiting this account; try again in a moment.";
+        else
+            msg = "Stripe refused " + what + ": "
+                    + (e.getStripeError() == null ? e.getMessage() : e.getStripeError().getMessage());
+        return new BackendException(Backend.STRIPE, msg, e);
+    }
+}

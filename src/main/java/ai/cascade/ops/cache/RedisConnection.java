@@ -1,0 +1,96 @@
+package ai.cascade.ops.cache;
+
+import ai.cascade.ops.backend.Backend;
+import ai.cascade.ops.backend.BackendException;
+import ai.cascade.ops.config.RedisAddress;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The console's one Lettuce client, set up so a down server is an error within seconds, never a
+ * queue of waiting commands (STACK.md). Connects lazily and again after a failed first attempt.
+ */
+public final class RedisConnection implements AutoCloseable {
+    private final RedisAddress address;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
+
+    public RedisConnection(RedisAddress address) {
+        this.address = address;
+        this.resources = ClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(address.url());
+        uri.setTimeout(Duration.ofSeconds(3));
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(3)))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .build());
+    }
+
+    public RedisAddress address() { return address; }
+
+    /** Runs commands on the shared connection; failures become messages a person can act on. */
+    public <T> T run(String what, Function<RedisCommands<String, String>, T> work) {
+        try {
+            return work.apply(connection().sync());
+        } catch (RedisException e) {
+            throw new BackendException(Backend.REDIS, explain(what, e), e);
+        }
+    }
+
+    private synchronized StatefulRedisConnection<String, String> connection() {
+        if (connection == null) connection = client.connect();
+        return connection;
+    }
+
+    /** What went wrong, for a person. */
+    public String explain(String what, RedisException e) {
+        String where = "Redis at " + address.describe();
+        String detail = root(e);
+        if (detail.contains("NOAUTH") || detail.contains("WRONGPASS") || detail.contains("invalid username-password"))
+            return where + " rejected the credentials. Check the user and password in the profile's Redis URL.";
+        if (detail.contains("NOPERM"))
+            return where + " refused " + what + ": this Redis user lacks the permission (" + detail + ").";
+        if (e instanceof RedisCommandTimeoutException)
+            return where + " did not answer within 3 s while " + what + ".";
+        if (e instanceof RedisConnectionException || detail.contains("Connection refused"))
+            return where + " is unreachable (" + detail + "). Is the server running, and is the port right?";
+        if (detail.contains("Currently not connected") || detail.contains("Connection closed"))
+            return where + " is disconnected; reconnecting in the background.";
+        return where + " failed while " + what + ": " + detail;
+    }
+
+    private static String root(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String top = e.getMessage() == null ? "" : e.getMessage();
+        return top.contains(m) ? top : top + ": " + m;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) connection.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+        resources.shutdown(0, 1, TimeUnit.SECONDS);
+    }
+}

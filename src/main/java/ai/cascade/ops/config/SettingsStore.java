@@ -1,0 +1,137 @@
+package ai.cascade.ops.config;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Reads and writes the settings file. It holds secrets, so the file is owner-only (0600, its folder 0700)
+ * and replaced atomically. A corrupt file is kept aside, never overwritten silently, and reported.
+ */
+public final class SettingsStore {
+    private static final Logger log = LoggerFactory.getLogger(SettingsStore.class);
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+
+    private final Path file;
+    private final Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private Settings current;
+    private String loadProblem;
+
+    public SettingsStore(Path file) {
+        this.file = file;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Loads the file, or defaults when it is missing or unreadable (then {@link #loadProblem()} says why). */
+    public synchronized Settings load() {
+        loadProblem = null;
+        if (!Files.exists(file)) {
+            current = new Settings();
+            return current.copy();
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            current = migrate(JsonParser.parseString(text));
+        } catch (IOException | JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+            Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().getEpochSecond());
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException moveFailed) {
+                aside = file;
+            }
+            loadProblem = "The settings file " + file + " could not be read (" + firstLine(e)
+                    + "). It was kept as " + aside.getFileName() + "; the console started with default settings.";
+            log.warn(loadProblem);
+            current = new Settings();
+        }
+        return current.copy();
+    }
+
+    /** Why the last load fell back to defaults, if it did. */
+    public synchronized Optional<String> loadProblem() {
+        return Optional.ofNullable(loadProblem);
+    }
+
+    public synchronized Settings snapshot() {
+        if (current == null) load();
+        return current.copy();
+    }
+
+    /** Applies a change and writes the file at once. */
+    public synchronized Settings update(Consumer<Settings> change) throws IOException {
+        Settings next = snapshot();
+        change.accept(next);
+        write(next);
+        current = next;
+        return next.copy();
+    }
+
+    private void write(Settings settings) throws IOException {
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        restrict(dir, OWNER_DIR);
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+        Files.writeString(tmp, gson.toJson(settings), StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        restrict(file, OWNER_FILE);
+    }
+
+    /** Brings any older file up to {@link Settings#CURRENT_VERSION}; unknown fields are ignored. */
+    private Settings migrate(JsonElement json) {
+        JsonObject o = json.getAsJsonObject();
+        int version = o.has("version") ? o.get("version").getAsInt() : 0;
+        if (version > Settings.CURRENT_VERSION)
+            throw new IllegalStateException("it was written by a newer CASCADE Ops (settings version " + version + ")");
+        // Version 0 (no version field) had the same fields; nothing to convert yet.
+        Settings s = gson.fromJson(o, Settings.class);
+        if (s.profiles == null) s.profiles = new java.util.ArrayList<>();
+        if (s.tiers == null || s.tiers.isEmpty()) s.tiers = new java.util.ArrayList<>(Settings.defaultTiers());
+        if (s.demoUsers <= 0) s.demoUsers = 50_000;
+        s.profiles.removeIf(p -> p == null || p.name() == null);
+        s.version = Settings.CURRENT_VERSION;
+        return s;
+    }
+
+    private static void restrict(Path p, Set<PosixFilePermission> perms) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, perms);
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            log.warn("Could not restrict permissions of {}: {}", p, e.getMessage());
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}
