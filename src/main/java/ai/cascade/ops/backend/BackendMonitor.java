@@ -5,9 +5,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,8 +28,10 @@ public final class BackendMonitor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Map<Backend, Health> latest = new EnumMap<>(Backend.class);
     private final List<Consumer<Health>> listeners = new CopyOnWriteArrayList<>();
-    private final List<ScheduledFuture<?>> schedules = new CopyOnWriteArrayList<>();
+    private final Map<Backend, ScheduledFuture<?>> schedules = new EnumMap<>(Backend.class);
     private final Map<Backend, Probe> probes = new EnumMap<>(Backend.class);
+    /** Probes running now, by identity: a backend's check never overlaps itself (guarded by this). */
+    private final Set<Probe> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Duration slowAfter;
 
     public BackendMonitor(Duration slowAfter) {
@@ -39,15 +44,21 @@ public final class BackendMonitor implements AutoCloseable {
         for (Backend b : Backend.values()) latest.put(b, Health.notConfigured(b));
     }
 
-    /** Starts probing {@code backend} every {@code every}; a null probe marks it not configured. */
+    /**
+     * Starts probing {@code backend} every {@code every}, replacing any earlier probe of it (whose late results
+     * are dropped); a null probe marks it not configured.
+     */
     public synchronized void watch(Backend backend, Probe probe, Duration every) {
+        ScheduledFuture<?> earlier = schedules.remove(backend);
+        if (earlier != null) earlier.cancel(false);
+        probes.remove(backend);
         if (probe == null) {
             publish(Health.notConfigured(backend));
             return;
         }
         probes.put(backend, probe);
         publish(Health.checking(backend, "Connecting to " + backend.label() + "…"));
-        schedules.add(scheduler.scheduleWithFixedDelay(() -> runProbe(backend, probe), 0, every.toMillis(), TimeUnit.MILLISECONDS));
+        schedules.put(backend, scheduler.scheduleWithFixedDelay(() -> runProbe(backend, probe), 0, every.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** Sets a state from outside the probes, e.g. while the demo servers start. */
@@ -55,16 +66,19 @@ public final class BackendMonitor implements AutoCloseable {
         publish(health);
     }
 
-    /** Probes one backend now, off the caller's thread. */
-    public void checkNow(Backend backend) {
-        Probe p;
-        synchronized (this) { p = probes.get(backend); }
-        if (p != null) scheduler.execute(() -> runProbe(backend, p));
+    /** Probes one backend now, off the caller's thread; nothing happens while its check is already running. */
+    public synchronized void checkNow(Backend backend) {
+        Probe p = probes.get(backend);
+        if (p != null && inFlight.add(p)) scheduler.execute(() -> measureAndPublish(backend, p));
     }
 
-    public void addListener(Consumer<Health> listener) {
+    /**
+     * Tells {@code listener} the current state of every backend, then every change. Listeners are called in
+     * order on the monitor's threads, one at a time: they must hand work on (e.g. to the FX thread), not block.
+     */
+    public synchronized void addListener(Consumer<Health> listener) {
         listeners.add(listener);
-        synchronized (this) { latest.values().forEach(listener); }
+        latest.values().forEach(h -> tell(listener, h));
     }
 
     public synchronized Health latest(Backend backend) {
@@ -72,37 +86,70 @@ public final class BackendMonitor implements AutoCloseable {
     }
 
     private void runProbe(Backend backend, Probe probe) {
+        synchronized (this) {
+            if (probes.get(backend) != probe || !inFlight.add(probe)) return;
+        }
+        measureAndPublish(backend, probe);
+    }
+
+    /** Runs a probe already marked in flight; its result is dropped if the backend was re-watched meanwhile. */
+    private void measureAndPublish(Backend backend, Probe probe) {
+        Health result = null;
+        try {
+            result = measure(backend, probe, slowAfter);
+        } finally {
+            synchronized (this) {
+                // No longer in flight before anyone hears the result, so a "check now" right after it is honoured.
+                inFlight.remove(probe);
+                if (result != null && probes.get(backend) == probe) {
+                    Health previous = latest.get(backend);
+                    if (previous == null || previous.state() != result.state())
+                        log.info("{} is now {}: {}", backend.label(), result.state(), result.message());
+                    publish(result);
+                }
+            }
+        }
+    }
+
+    /** Runs one probe and judges it: connected, degraded (a note, or slower than {@code slowAfter}) or down. */
+    public static Health measure(Backend backend, Probe probe, Duration slowAfter) {
         long start = System.nanoTime();
-        Health result;
         try {
             String note = probe.check();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            if (note != null) result = new Health(backend, Health.State.DEGRADED, took, note, Instant.now());
-            else if (took.compareTo(slowAfter) > 0)
-                result = new Health(backend, Health.State.DEGRADED, took,
+            if (note != null) return new Health(backend, Health.State.DEGRADED, took, note, Instant.now());
+            if (took.compareTo(slowAfter) > 0)
+                return new Health(backend, Health.State.DEGRADED, took,
                         backend.label() + " answered slowly (" + took.toMillis() + " ms).", Instant.now());
-            else result = new Health(backend, Health.State.CONNECTED, took, backend.label() + " answered.", Instant.now());
+            return new Health(backend, Health.State.CONNECTED, took, backend.label() + " answered.", Instant.now());
         } catch (BackendException e) {
-            result = new Health(backend, Health.State.DOWN, null, e.getMessage(), Instant.now());
-        } catch (RuntimeException e) {
+            return new Health(backend, Health.State.DOWN, null, e.getMessage(), Instant.now());
+        } catch (RuntimeException | LinkageError e) {   // a driver that fails to load must not leave "checking" forever
             log.warn("{} probe failed unexpectedly", backend.label(), e);
-            result = new Health(backend, Health.State.DOWN, null, backend.label() + " check failed: " + e.getClass().getSimpleName(), Instant.now());
+            return new Health(backend, Health.State.DOWN, null, backend.label() + " check failed: " + e.getClass().getSimpleName(), Instant.now());
         }
-        Health previous;
-        synchronized (this) { previous = latest.get(backend); }
-        if (previous == null || previous.state() != result.state())
-            log.info("{} is now {}: {}", backend.label(), result.state(), result.message());
-        publish(result);
     }
 
-    private void publish(Health h) {
-        synchronized (this) { latest.put(h.backend(), h); }
-        for (Consumer<Health> l : listeners) l.accept(h);
+    /** Under the lock, so listeners hear each backend's states in the order they were decided. */
+    private synchronized void publish(Health h) {
+        latest.put(h.backend(), h);
+        for (Consumer<Health> l : listeners) tell(l, h);
+    }
+
+    /** A failing listener must not cancel the probe's schedule (an exception would) nor silence the others. */
+    private static void tell(Consumer<Health> listener, Health h) {
+        try {
+            listener.accept(h);
+        } catch (RuntimeException e) {
+            log.warn("A health listener failed on {}", h.backend().label(), e);
+        }
     }
 
     @Override
-    public void close() {
-        schedules.forEach(f -> f.cancel(true));
+    public synchronized void close() {
+        schedules.values().forEach(f -> f.cancel(true));
+        schedules.clear();
+        probes.clear();   // results of probes still running are dropped
         scheduler.shutdownNow();
     }
 }

@@ -5,6 +5,7 @@ import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.config.Secrets;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
+import com.stripe.exception.ApiException;
 import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.PermissionException;
 import com.stripe.exception.RateLimitException;
@@ -36,13 +37,23 @@ public final class StripeAccess {
 
     public StripeClient client() { return client; }
 
-    /** Health check: lists one customer. A restricted key without that permission still proves Stripe answers. */
+    /**
+     * Health check: lists one customer. A restricted key without that permission still proves Stripe answers.
+     * Rate limiting and Stripe's own 5xx (after stripe-java's retries) are degraded, not down: Stripe is
+     * reachable and took the key, so the profile is not what needs fixing.
+     */
     public String probe() {
         try {
             client.v1().customers().list(CustomerListParams.builder().setLimit(1L).build());
             return null;
         } catch (PermissionException e) {
             return null;
+        } catch (RateLimitException e) {
+            return "Stripe is rate-limiting this account (429); the console backs off.";
+        } catch (ApiException e) {
+            if (e.getStatusCode() != null && e.getStatusCode() >= 500)
+                return "Stripe answered " + e.getStatusCode() + " after retries: its service is having trouble.";
+            throw explain("checking the connection", e);
         } catch (StripeException e) {
             throw explain("checking the connection", e);
         }

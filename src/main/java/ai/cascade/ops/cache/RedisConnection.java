@@ -72,6 +72,8 @@ public final class RedisConnection implements AutoCloseable {
             return where + " refused " + what + ": this Redis user lacks the permission (" + detail + ").";
         if (e instanceof RedisCommandTimeoutException)
             return where + " did not answer within 3 s while " + what + ".";
+        if (detail.contains("timed out"))   // silence, not a refusal: asking "is the port right?" would mislead
+            return where + " did not answer in time while " + what + " (" + detail + "). The server, or the network to it, may be overloaded.";
         if (e instanceof RedisConnectionException || detail.contains("Connection refused"))
             return where + " is unreachable (" + detail + "). Is the server running, and is the port right?";
         if (detail.contains("Currently not connected") || detail.contains("Connection closed"))

@@ -32,7 +32,8 @@ public record AppDirectories(Path config, Path data, Path logs) {
         return data.resolve("demo");
     }
 
+    /** The XDG Base Directory specification says a relative path in these variables is invalid and must be ignored. */
     private static Path xdg(String value, Path fallback) {
-        return value == null || value.isBlank() ? fallback : Path.of(value);
+        return value == null || value.isBlank() || !Path.of(value).isAbsolute() ? fallback : Path.of(value);
     }
 }

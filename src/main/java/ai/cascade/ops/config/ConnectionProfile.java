@@ -44,7 +44,7 @@ public record ConnectionProfile(
     public String toString() {
         return "ConnectionProfile[" + name + (production ? ", production" : "") + (readOnly ? ", read-only" : "")
                 + ", postgres=" + Secrets.maskUrl(postgresUrl) + ", redis=" + Secrets.maskUrl(redisUrl)
-                + ", venice=" + veniceUrl + ", stripe=" + Secrets.mask(stripeKey) + "]";
+                + ", venice=" + Secrets.maskUrl(veniceUrl) + ", stripe=" + Secrets.mask(stripeKey) + "]";
     }
 
     private static String blankToEmpty(String s) {

@@ -25,8 +25,8 @@ public record PostgresAddress(String host, int port, String database, String use
         if (s.startsWith("postgresql://")) rest = s.substring("postgresql://".length());
         else if (s.startsWith("postgres://")) rest = s.substring("postgres://".length());
         else throw new InvalidSettingException(
-                "The Postgres URL must start with postgresql:// (for example postgresql://user:password@host:5432/cascade); got "
-                        + Secrets.maskUrl(s.length() > 40 ? s.substring(0, 40) + "…" : s));
+                "The Postgres URL must start with postgresql:// (for example postgresql://user:password@host:5432/cascade)"
+                        + schemeOf(s));
 
         String query = "";
         int q = rest.indexOf('?');
@@ -95,8 +95,17 @@ public record PostgresAddress(String host, int port, String database, String use
             if (port < 1 || port > 65535) throw new NumberFormatException();
             return port;
         } catch (NumberFormatException e) {
-            throw new InvalidSettingException("The Postgres port \"" + p + "\" is not a number from 1 to 65535.");
+            // Only digits are echoed: other text here is often the head of a password with an unencoded '?' or '/'.
+            String shown = p.matches("\\d{1,10}") ? " \"" + p + "\"" : "";
+            throw new InvalidSettingException("The Postgres port" + shown + " is not a number from 1 to 65535."
+                    + (shown.isEmpty() ? " If the password has special characters, encode them as %XX." : ""));
         }
+    }
+
+    /** Names the scheme given, never the rest: a mistyped URL still holds a password. */
+    private static String schemeOf(String s) {
+        int sep = s.indexOf("://");
+        return sep > 0 && s.substring(0, sep).matches("[A-Za-z][A-Za-z0-9+.-]*") ? "; got " + s.substring(0, sep + 3) + "…" : ".";
     }
 
     private static String decode(String s) throws InvalidSettingException {

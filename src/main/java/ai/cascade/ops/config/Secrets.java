@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /** Masks credentials for display and logs: only a short tail survives, never the head. */
 public final class Secrets {
     private static final String DOTS = "\u2022\u2022\u2022\u2022";
-    private static final Pattern URL_PASSWORD = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^@/?#]*)@");
+    private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://");
+    private static final Pattern PASSWORD_PARAMETER = Pattern.compile("([?&]password=)[^&#]*");
 
     private Secrets() {}
 
@@ -17,14 +18,22 @@ public final class Secrets {
         return DOTS + secret.substring(secret.length() - 4);
     }
 
-    /** Hides the password of user:password@ in any URL; the rest stays readable. */
+    /**
+     * Hides the password of user:password@ and of a {@code password=} query parameter in any URL; the rest stays
+     * readable. The credentials end at the last "@" before the query, as {@link PostgresAddress} reads them, so an
+     * unencoded "@" or "/" in a password is hidden too.
+     */
     public static String maskUrl(String url) {
         if (url == null || url.isEmpty()) return "";
-        Matcher m = URL_PASSWORD.matcher(url);
-        if (!m.find()) return url;
-        String userInfo = m.group(2);
-        int colon = userInfo.indexOf(':');
-        String masked = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":" + DOTS;
-        return m.group(1) + masked + "@" + url.substring(m.end());
+        String masked = PASSWORD_PARAMETER.matcher(url).replaceAll("$1" + DOTS);
+        Matcher scheme = SCHEME.matcher(masked);
+        if (!scheme.find()) return masked;
+        int start = scheme.end();
+        int query = masked.indexOf('?', start);
+        int at = masked.lastIndexOf('@', query < 0 ? masked.length() - 1 : query - 1);
+        if (at < start) return masked;
+        int colon = masked.indexOf(':', start);
+        if (colon < 0 || colon > at) return masked;
+        return masked.substring(0, colon + 1) + DOTS + masked.substring(at);
     }
 }

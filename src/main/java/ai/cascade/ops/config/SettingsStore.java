@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
@@ -22,6 +23,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads and writes the settings file. It holds secrets, so the file is owner-only (0600, its folder 0700)
@@ -31,6 +34,7 @@ public final class SettingsStore {
     private static final Logger log = LoggerFactory.getLogger(SettingsStore.class);
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Pattern JSON_PATH = Pattern.compile("path (\\$[\\w.\\[\\]]*)");
 
     private final Path file;
     private final Gson gson = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -53,21 +57,29 @@ public final class SettingsStore {
             return current.copy();
         }
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            current = migrate(JsonParser.parseString(text));
-        } catch (IOException | JsonParseException | IllegalStateException | UnsupportedOperationException e) {
-            Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().getEpochSecond());
-            try {
-                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException moveFailed) {
-                aside = file;
-            }
-            loadProblem = "The settings file " + file + " could not be read (" + firstLine(e)
-                    + "). It was kept as " + aside.getFileName() + "; the console started with default settings.";
-            log.warn(loadProblem);
-            current = new Settings();
+            current = migrate(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (CharacterCodingException e) {
+            keepAside("it is not UTF-8 text");
+        } catch (IOException e) {
+            keepAside(firstLine(e));
+        } catch (Unusable e) {
+            keepAside(e.getMessage());
         }
         return current.copy();
+    }
+
+    /** Moves an unusable file out of the way, so the next save cannot destroy what a person may want back. */
+    private void keepAside(String reason) {
+        Path aside = file.resolveSibling(file.getFileName() + ".corrupt-" + Instant.now().toEpochMilli());
+        try {
+            Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException moveFailed) {
+            aside = file;
+        }
+        loadProblem = "The settings file " + file + " could not be used (" + reason
+                + "). It was kept aside as " + aside.getFileName() + "; the console started with default settings.";
+        log.warn(loadProblem);
+        current = new Settings();
     }
 
     /** Why the last load fell back to defaults, if it did. */
@@ -105,20 +117,59 @@ public final class SettingsStore {
         restrict(file, OWNER_FILE);
     }
 
+    /** A file that cannot become settings; the message names the problem but never a value from the file (it may be a secret). */
+    private static final class Unusable extends Exception {
+        Unusable(String message) {
+            super(message);
+        }
+    }
+
     /** Brings any older file up to {@link Settings#CURRENT_VERSION}; unknown fields are ignored. */
-    private Settings migrate(JsonElement json) {
+    private Settings migrate(String text) throws Unusable {
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            throw new Unusable("it is not valid JSON" + jsonPath(e));
+        }
+        if (!json.isJsonObject()) throw new Unusable("it does not hold a JSON object");
         JsonObject o = json.getAsJsonObject();
-        int version = o.has("version") ? o.get("version").getAsInt() : 0;
+        int version = version(o);
         if (version > Settings.CURRENT_VERSION)
-            throw new IllegalStateException("it was written by a newer CASCADE Ops (settings version " + version + ")");
+            throw new Unusable("it was written by a newer CASCADE Ops (settings version " + version + ")");
         // Version 0 (no version field) had the same fields; nothing to convert yet.
-        Settings s = gson.fromJson(o, Settings.class);
+        Settings s;
+        try {
+            s = gson.fromJson(o, Settings.class);
+        } catch (RuntimeException e) {   // Gson's type errors, and a profile record refusing a missing name
+            throw new Unusable("a value in it does not fit the settings format" + jsonPath(e));
+        }
         if (s.profiles == null) s.profiles = new java.util.ArrayList<>();
         if (s.tiers == null || s.tiers.isEmpty()) s.tiers = new java.util.ArrayList<>(Settings.defaultTiers());
         if (s.demoUsers <= 0) s.demoUsers = 50_000;
         s.profiles.removeIf(p -> p == null || p.name() == null);
         s.version = Settings.CURRENT_VERSION;
         return s;
+    }
+
+    private static int version(JsonObject o) throws Unusable {
+        JsonElement v = o.get("version");
+        if (v == null || v.isJsonNull()) return 0;
+        try {
+            if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) return v.getAsBigDecimal().intValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new Unusable("its version is not a whole number");
+        }
+        throw new Unusable("its version is not a number");
+    }
+
+    /** Where in the file Gson stopped (" at $.profiles[0].name"), never the value it found there. */
+    private static String jsonPath(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            Matcher m = JSON_PATH.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) return " at " + m.group(1);
+        }
+        return "";
     }
 
     private static void restrict(Path p, Set<PosixFilePermission> perms) throws IOException {

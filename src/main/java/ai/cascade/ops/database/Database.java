@@ -10,8 +10,6 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The console's one Postgres pool, configured so a down or silent server fails within seconds
@@ -26,7 +24,6 @@ public final class Database implements AutoCloseable {
 
     private final PostgresAddress address;
     private final HikariDataSource pool;
-    private final AtomicReference<Statement> unused = new AtomicReference<>();
 
     public Database(PostgresAddress address, String applicationName, int maxPoolSize) {
         this.address = address;
@@ -66,6 +63,29 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             throw new BackendException(Backend.POSTGRES, explain(what, e), e);
         }
+    }
+
+    /** Work on a statement with its own time limit, cancellable by the caller (the query is cancelled on the server). */
+    @FunctionalInterface
+    public interface StatementWork<T> {
+        T run(java.sql.Statement statement) throws SQLException;
+    }
+
+    /** Runs {@code work} on one statement limited to {@code timeoutSeconds}; {@code cancel} stops it on the server. */
+    public <T> T query(String what, int timeoutSeconds, ai.cascade.ops.backend.CancelSignal cancel, StatementWork<T> work) {
+        return run(what, c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.setQueryTimeout(timeoutSeconds);
+                cancel.onCancel(() -> {
+                    try {
+                        st.cancel();
+                    } catch (SQLException e) {
+                        org.slf4j.LoggerFactory.getLogger(Database.class).debug("cancel failed: {}", e.getMessage());
+                    }
+                });
+                return work.run(st);
+            }
+        });
     }
 
     /** Pool figures for the status bar and the database view. */

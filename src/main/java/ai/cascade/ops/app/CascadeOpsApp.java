@@ -1,0 +1,19 @@
+package ai.cascade.ops.app;
+
+import ai.cascade.ops.config.AppDirectories;
+import javafx.application.Application;
+import javafx.stage.Stage;
+
+/** The JavaFX application: hands the stage to the {@link Console}, which does the wiring. */
+public final class CascadeOpsApp extends Application {
+    private static volatile Console.Options options = new Console.Options(null, null);
+
+    static void prepare(Console.Options o) {
+        options = o;
+    }
+
+    @Override
+    public void start(Stage stage) {
+        new Console(AppDirectories.forUser(), options).start(stage);
+    }
+}

@@ -1,0 +1,276 @@
+package ai.cascade.ops.app;
+
+import ai.cascade.ops.backend.Backend;
+import ai.cascade.ops.backend.Health;
+import ai.cascade.ops.billing.StripeAccess;
+import ai.cascade.ops.billing.SubscriptionsView;
+import ai.cascade.ops.cache.CacheView;
+import ai.cascade.ops.config.AppDirectories;
+import ai.cascade.ops.config.ConnectionProfile;
+import ai.cascade.ops.config.ConnectionsDialog;
+import ai.cascade.ops.config.ProfileChoice;
+import ai.cascade.ops.config.Settings;
+import ai.cascade.ops.config.SettingsStore;
+import ai.cascade.ops.database.DatabaseView;
+import ai.cascade.ops.database.OpsSchema;
+import ai.cascade.ops.demo.DemoEnvironment;
+import ai.cascade.ops.overview.OverviewFigures;
+import ai.cascade.ops.overview.OverviewView;
+import ai.cascade.ops.sessions.SessionsView;
+import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.ui.ChangeConfirmation;
+import ai.cascade.ops.ui.ConsoleView;
+import ai.cascade.ops.ui.Job;
+import ai.cascade.ops.ui.Problems;
+import ai.cascade.ops.ui.TimeDisplay;
+import ai.cascade.ops.users.UsersView;
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place that builds every service and view and wires them by constructor; it owns the
+ * active profile, the demo servers and the window's life.
+ */
+public final class Console implements ShellCommands {
+    private static final Logger log = LoggerFactory.getLogger(Console.class);
+
+    private final AppDirectories dirs;
+    private final SettingsStore settingsStore;
+    private final Options options;
+    private final BackgroundWork work = new BackgroundWork(6);
+    private final TimeDisplay time = new TimeDisplay(ZoneId.systemDefault());
+    private final StatusBar statusBar = new StatusBar(work, time);
+    private final ShellView shell = new ShellView(statusBar, this, time);
+    private final List<String> startupNotices = new ArrayList<>();
+    private Stage stage;
+    private Scene scene;
+    private Workspace workspace;
+    private DemoEnvironment demo;
+    private boolean screenshotsTaken;
+
+    /** Start-up choices from the command line. */
+    /** Start-up choices: where to write screenshots, and (tests, scripts) a profile to open instead of the usual choice. */
+    public record Options(Path screenshots, String stripeApiBase, ConnectionProfile profile) {
+        public Options(Path screenshots, String stripeApiBase) {
+            this(screenshots, stripeApiBase, null);
+        }
+    }
+
+    public Console(AppDirectories dirs, Options options) {
+        this.dirs = dirs;
+        this.options = options;
+        this.settingsStore = new SettingsStore(dirs.settingsFile());
+    }
+
+    /** Shows the window at once; connections happen in the background. */
+    public void start(Stage stage) {
+        this.stage = stage;
+        Settings settings = settingsStore.load();
+        settingsStore.loadProblem().ifPresent(startupNotices::add);
+        time.utcProperty().set(settings.utcTimes);
+        time.utcProperty().addListener((o, was, utc) -> saveSettings(s -> s.utcTimes = utc));
+        scene = new Scene(shell.root(), 1280, 820);
+        scene.getStylesheets().add(getClass().getResource("console.css").toExternalForm());
+        shell.installShortcuts(scene);
+        setDarkTheme(settings.darkTheme);
+        shell.setDarkSelected(settings.darkTheme);
+        stage.setTitle("CASCADE Ops");
+        for (int size : new int[]{16, 32, 48, 64, 128, 256})
+            stage.getIcons().add(new javafx.scene.image.Image(Console.class.getResourceAsStream("/icons/cascade-ops-" + size + ".png")));
+        stage.setScene(scene);
+        WindowMemory.restore(stage, settings.window);
+        stage.setOnCloseRequest(e -> { e.consume(); quit(); });
+        shell.currentViewProperty().addListener((o, was, v) -> { if (v != null) saveSettings(s -> s.lastView = v.name()); });
+        stage.show();
+        Optional<ConnectionProfile> chosen = options.profile() != null ? Optional.of(options.profile())
+                : ProfileChoice.atStart(settings, System.getenv());
+        if (chosen.isPresent()) connect(chosen.get(), false);
+        else startDemo(settings);
+    }
+
+    private void startDemo(Settings settings) {
+        for (Backend b : List.of(Backend.POSTGRES, Backend.REDIS))
+            statusBar.show(Health.checking(b, "Starting the embedded " + b.label() + " of the demo…"));
+        shell.showProfile(new ConnectionProfile(ConnectionProfile.DEMO_NAME, false, false, "", "", "", ""), true);
+        Job<DemoEnvironment> job = work.run("Starting the demo",
+                c -> DemoEnvironment.start(dirs.demoFolder(), settings.demoUsers, settings.tiers, m -> c.progress(-1, m)),
+                started -> {
+                    demo = started;
+                    connect(demoProfile(), true);
+                },
+                e -> {
+                    String why = Problems.describe(e);
+                    log.error("The demo could not start: {}", why, e);
+                    shell.showFailure("The demo could not start", why + "\nData folder: " + dirs.demoFolder());
+                    for (Backend b : List.of(Backend.POSTGRES, Backend.REDIS))
+                        statusBar.show(new Health(b, Health.State.DOWN, null, why, java.time.Instant.now()));
+                    takeScreenshotsIfAsked();
+                });
+        shell.showStarting(job);
+    }
+
+    private ConnectionProfile demoProfile() {
+        return new ConnectionProfile(ConnectionProfile.DEMO_NAME, false, false, demo.postgresUrl(), demo.redisUrl(), "", "");
+    }
+
+    /** Switches every view to {@code profile}; the old clients close in the background. */
+    public void connect(ConnectionProfile profile, boolean isDemo) {
+        work.cancelAll();
+        Workspace old = workspace;
+        if (old != null) work.run("Closing " + old.profile().name(), c -> { old.close(); return null; }, v -> { }, e -> { });
+        if (!isDemo && demo != null) {
+            DemoEnvironment d = demo;
+            demo = null;
+            work.run("Stopping the demo servers", c -> { d.close(); return null; }, v -> { }, e -> { });
+        }
+        workspace = null;
+        shell.showProfile(profile, isDemo);
+        String stripeBase = options.stripeApiBase() == null ? StripeAccess.LIVE_API_BASE : options.stripeApiBase();
+        // Building clients loads drivers and starts pool threads: not on the FX thread.
+        Job<Workspace> job = work.run("Connecting to " + profile.name(), c -> new Workspace(profile, stripeBase),
+                ws -> install(ws, isDemo), e -> shell.showFailure("Could not connect to " + profile.name(), Problems.describe(e)));
+        shell.showStarting(job);
+    }
+
+    private void install(Workspace ws, boolean isDemo) {
+        workspace = ws;
+        statusBar.attach(ws.monitor());
+        ws.startMonitoring();
+        Settings settings = settingsStore.snapshot();
+        shell.setViews(buildViews(ws), ViewId.parse(settings.lastView));
+        ConnectionProfile profile = ws.profile();
+        if (!isDemo) saveSettings(s -> s.activeProfile = profile.name().equals(ConnectionProfile.ENVIRONMENT_NAME) ? s.activeProfile : profile.name());
+        else saveSettings(s -> s.activeProfile = null);
+        checkSchema(ws);
+        takeScreenshotsIfAsked();
+    }
+
+    private Map<ViewId, ConsoleView> buildViews(Workspace ws) {
+        Map<ViewId, ConsoleView> views = new EnumMap<>(ViewId.class);
+        views.put(ViewId.OVERVIEW, new OverviewView(new OverviewFigures(ws), work, time));
+        views.put(ViewId.USERS, new UsersView());
+        views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView());
+        views.put(ViewId.CACHE, new CacheView());
+        views.put(ViewId.SESSIONS, new SessionsView());
+        views.put(ViewId.DATABASE, new DatabaseView());
+        return views;
+    }
+
+    /** Read-only until proven otherwise: the schema and the login decide what this console may change. */
+    private void checkSchema(Workspace ws) {
+        List<String> notices = new ArrayList<>(startupNotices);
+        if (ws.profile().readOnly()) notices.add("This profile is marked read-only: the console changes nothing here.");
+        shell.setNotices(notices);
+        if (ws.databaseIfConfigured().isEmpty()) return;
+        work.run("Checking CASCADE Ops' schema", c -> OpsSchema.check(ws.database()), status -> {
+            if (ws != workspace) return;
+            if (!status.writable()) notices.add("Read-only: " + status.readOnlyReason());
+            shell.setNotices(notices);
+        }, e -> {
+            if (ws != workspace) return;
+            notices.add("Read-only until Postgres answers: " + Problems.describe(e));
+            shell.setNotices(notices);
+        });
+    }
+
+    private void takeScreenshotsIfAsked() {
+        if (options.screenshots() == null || screenshotsTaken) return;
+        screenshotsTaken = true;
+        new ScreenshotTour(shell, statusBar, scene, options.screenshots()).run(files -> {
+            log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());
+            System.out.println("Wrote " + files.size() + " screenshots to " + options.screenshots());
+            quit();
+        });
+    }
+
+    @Override
+    public void openConnections() {
+        String stripeBase = options.stripeApiBase() == null ? StripeAccess.LIVE_API_BASE : options.stripeApiBase();
+        ConnectionsDialog dialog = new ConnectionsDialog(settingsStore, work, workspace == null ? null : workspace.profile(), p -> {
+            try (Workspace trial = new Workspace(p, stripeBase)) {
+                return trial.testOnce();
+            }
+        });
+        dialog.showAndChoose(stage).ifPresent(choice -> {
+            if (choice.name().equals(ConnectionProfile.DEMO_NAME)) {
+                if (demo == null) startDemo(settingsStore.snapshot());
+                else connect(demoProfile(), true);
+            } else connect(choice, false);
+        });
+    }
+
+    @Override
+    public void resetDemo() {
+        if (demo == null || workspace == null) return;
+        if (!ChangeConfirmation.confirm(stage, workspace.profile(), "Reset demo data",
+                "Delete the demo's users, subscriptions, sessions and caches and generate them anew?")) return;
+        Settings s = settingsStore.snapshot();
+        DemoEnvironment d = demo;
+        Job<Void> job = work.run("Resetting demo data", c -> { d.reset(s.demoUsers, s.tiers, m -> c.progress(-1, m)); return null; },
+                v -> shell.refreshCurrent(),
+                e -> shell.showFailure("Resetting the demo failed", Problems.describe(e)));
+        shell.showStarting(job);
+    }
+
+    @Override
+    public void setDarkTheme(boolean dark) {
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+        shell.root().getStyleClass().removeAll("dark", "light");
+        shell.root().getStyleClass().add(dark ? "dark" : "light");
+        saveSettings(s -> s.darkTheme = dark);
+    }
+
+    @Override
+    public void quit() {
+        if (stage != null && stage.isShowing() && options.screenshots() == null)
+            saveSettings(s -> s.window = WindowMemory.capture(stage));
+        // Closing pools and stopping servers takes a moment: do it off the FX thread, then exit.
+        Thread closer = new Thread(() -> {
+            closeConnections();
+            Platform.exit();
+        }, "ops-shutdown");
+        closer.start();
+        if (stage != null) stage.hide();
+    }
+
+    /** Stops background work, closes the clients and stops the demo servers; blocks, so not on the FX thread. */
+    public void closeConnections() {
+        work.close();
+        Workspace ws = workspace;
+        DemoEnvironment d = demo;
+        if (ws != null) ws.close();
+        if (d != null) d.close();
+    }
+
+    private void saveSettings(java.util.function.Consumer<Settings> change) {
+        try {
+            settingsStore.update(change);
+        } catch (IOException e) {
+            log.warn("Could not save settings to {}: {}", settingsStore.file(), e.getMessage());
+        }
+    }
+
+    /** For tests: the pieces a person would look at. */
+    public ShellView shell() { return shell; }
+
+    public StatusBar statusBar() { return statusBar; }
+
+    public Workspace workspace() { return workspace; }
+
+    public BackgroundWork work() { return work; }
+}

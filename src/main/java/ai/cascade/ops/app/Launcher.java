@@ -1,0 +1,64 @@
+package ai.cascade.ops.app;
+
+import ai.cascade.ops.config.AppDirectories;
+import javafx.application.Application;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Entry point (not an Application subclass, so the app runs from a plain class path).
+ * <pre>
+ *   cascade-ops                         open the console (the demo when nothing is configured)
+ *   cascade-ops --screenshots DIR       render every page to DIR/*.png offscreen and exit
+ *   cascade-ops --migrate-ops [URL]     apply Ops' schema as an owner role (URL or DATABASE_URL)
+ * </pre>
+ */
+public final class Launcher {
+    private Launcher() {}
+
+    public static void main(String[] args) {
+        AppDirectories dirs = AppDirectories.forUser();
+        // Before the first logger exists: logback.xml writes to this folder.
+        System.setProperty("cascade.ops.logdir", dirs.logs().toString());
+        Path screenshots = null;
+        String stripeBase = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--screenshots" -> screenshots = Path.of(value(args, ++i, "--screenshots needs a folder"));
+                case "--stripe-api-base" -> stripeBase = value(args, ++i, "--stripe-api-base needs a URL");
+                case "--migrate-ops" -> System.exit(OpsMigrationCommand.run(i + 1 < args.length ? args[i + 1] : System.getenv("DATABASE_URL")));
+                case "--help", "-h" -> {
+                    System.out.println("Usage: cascade-ops [--screenshots DIR] | --migrate-ops [postgresql://owner@host/db]");
+                    return;
+                }
+                default -> {
+                    System.err.println("Unknown option " + args[i] + "; see --help");
+                    System.exit(2);
+                }
+            }
+        }
+        if (screenshots != null) headless();
+        CascadeOpsApp.prepare(new Console.Options(screenshots, stripeBase));
+        Application.launch(CascadeOpsApp.class);
+    }
+
+    /** Offscreen rendering needs no display: Monocle's headless glass and the software pipeline. */
+    private static void headless() {
+        System.setProperty("glass.platform", "Monocle");
+        System.setProperty("monocle.platform", "Headless");
+        // The default headless screen (1280x800) is smaller than the window, which breaks its painter.
+        System.setProperty("headless.geometry", "1920x1200-32");
+        System.setProperty("prism.order", "sw");
+        System.setProperty("prism.text", "t2k");
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private static String value(String[] args, int i, String problem) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            System.err.println(problem + ". Arguments were: " + Arrays.toString(args));
+            System.exit(2);
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,114 @@
+package ai.cascade.ops.app;
+
+import ai.cascade.ops.backend.Backend;
+import ai.cascade.ops.backend.Health;
+import ai.cascade.ops.ui.LoadPane;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.image.WritableImage;
+import javafx.util.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Renders every page to a PNG, offscreen: shows a page, waits (without blocking the FX thread) until
+ * its data has loaded or its error is shown and the status bar has a verdict for each backend, then snapshots.
+ */
+public final class ScreenshotTour {
+    private static final Logger log = LoggerFactory.getLogger(ScreenshotTour.class);
+    private static final long LIMIT_MS = 90_000;
+
+    private final ShellView shell;
+    private final StatusBar statusBar;
+    private final Scene scene;
+    private final Path folder;
+
+    public ScreenshotTour(ShellView shell, StatusBar statusBar, Scene scene, Path folder) {
+        this.shell = shell;
+        this.statusBar = statusBar;
+        this.scene = scene;
+        this.folder = folder;
+    }
+
+    /** Takes every page in turn and then calls {@code done} with the files written. */
+    public void run(java.util.function.Consumer<List<Path>> done) {
+        Deque<ViewId> todo = new ArrayDeque<>(List.of(ViewId.values()));
+        List<Path> written = new java.util.ArrayList<>();
+        next(todo, written, done);
+    }
+
+    private void next(Deque<ViewId> todo, List<Path> written, java.util.function.Consumer<List<Path>> done) {
+        if (todo.isEmpty()) {
+            done.accept(written);
+            return;
+        }
+        ViewId v = todo.poll();
+        shell.select(v);
+        whenSettled(() -> {
+            Path file = folder.resolve(String.format("%02d-%s.png", v.ordinal() + 1, v.name().toLowerCase()));
+            try {
+                write(file);
+                written.add(file);
+            } catch (IOException e) {
+                log.error("Could not write {}: {}", file, e.getMessage());
+            }
+            next(todo, written, done);
+        });
+    }
+
+    /** Polls every 100 ms on the FX thread until settled or the limit passes; never blocks it. */
+    private void whenSettled(Runnable then) {
+        long deadline = System.currentTimeMillis() + LIMIT_MS;
+        BooleanSupplier settled = this::settled;
+        Timeline poll = new Timeline();
+        int[] calmTicks = {0};
+        poll.getKeyFrames().add(new KeyFrame(Duration.millis(100), e -> {
+            calmTicks[0] = settled.getAsBoolean() ? calmTicks[0] + 1 : 0;
+            boolean late = System.currentTimeMillis() > deadline;
+            if (calmTicks[0] >= 3 || late) {
+                if (late) log.warn("Page {} did not settle within {} s; taking it as it is", shell.currentView(), LIMIT_MS / 1000);
+                poll.stop();
+                then.run();
+            }
+        }));
+        poll.setCycleCount(Timeline.INDEFINITE);
+        poll.play();
+    }
+
+    private boolean settled() {
+        if (scene.getRoot().lookup("#starting-panel") != null) return false;
+        for (Backend b : Backend.values()) {
+            Health h = statusBar.shown(b);
+            if (h != null && h.state() == Health.State.CHECKING) return false;
+        }
+        return !anyBusy(shell.content());
+    }
+
+    private static boolean anyBusy(Node n) {
+        if (n instanceof LoadPane p && p.isBusy()) return true;
+        if (n instanceof Parent p) for (Node c : p.getChildrenUnmodifiable()) if (anyBusy(c)) return true;
+        return false;
+    }
+
+    private void write(Path file) throws IOException {
+        Files.createDirectories(folder);
+        scene.getRoot().applyCss();
+        scene.getRoot().layout();
+        WritableImage image = scene.snapshot(null);
+        ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
+        log.info("Wrote {}", file);
+    }
+}

@@ -1,0 +1,183 @@
+package ai.cascade.ops.app;
+
+import ai.cascade.ops.config.ConnectionProfile;
+import ai.cascade.ops.ui.ConsoleView;
+import ai.cascade.ops.ui.FxmlView;
+import ai.cascade.ops.ui.Job;
+import ai.cascade.ops.ui.TimeDisplay;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.fxml.FXML;
+import javafx.scene.Scene;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The main window's frame: menus, banners, navigation, the current page and the status bar. */
+public final class ShellView extends FxmlView {
+    @FXML private BorderPane shell;
+    @FXML private HBox productionBanner;
+    @FXML private Label productionLabel;
+    @FXML private VBox notices;
+    @FXML private Label demoBadge;
+    @FXML private Label profileBadge;
+    @FXML private ListView<ViewId> navigation;
+    @FXML private StackPane content;
+    @FXML private CheckMenuItem utcItem;
+    @FXML private CheckMenuItem darkItem;
+    @FXML private MenuItem resetDemoItem;
+    @FXML private MenuItem connectionsItem;
+    @FXML private MenuItem quitItem;
+
+    private final StatusBar statusBar;
+    private final ShellCommands commands;
+    private final TimeDisplay time;
+    private final Map<ViewId, ConsoleView> views = new EnumMap<>(ViewId.class);
+    private final ObjectProperty<ViewId> current = new SimpleObjectProperty<>(ViewId.OVERVIEW);
+
+    public ShellView(StatusBar statusBar, ShellCommands commands, TimeDisplay time) {
+        this.statusBar = statusBar;
+        this.commands = commands;
+        this.time = time;
+    }
+
+    @Override
+    protected void didLoad() {
+        shell.setBottom(statusBar);
+        navigation.getItems().setAll(ViewId.values());
+        navigation.setCellFactory(lv -> new ListCell<>() {
+            @Override protected void updateItem(ViewId v, boolean empty) {
+                super.updateItem(v, empty);
+                setText(empty ? null : v.label());
+                setGraphic(empty ? null : new FontIcon(v.icon()));
+                if (!empty) setId("nav-" + v.name().toLowerCase());
+            }
+        });
+        navigation.getSelectionModel().selectedItemProperty().addListener((o, was, v) -> { if (v != null) show(v); });
+        utcItem.selectedProperty().bindBidirectional(time.utcProperty());
+        darkItem.setOnAction(e -> commands.setDarkTheme(darkItem.isSelected()));
+        connectionsItem.setOnAction(e -> commands.openConnections());
+        resetDemoItem.setOnAction(e -> commands.resetDemo());
+        quitItem.setOnAction(e -> commands.quit());
+        productionBanner.managedProperty().bind(productionBanner.visibleProperty());
+        demoBadge.managedProperty().bind(demoBadge.visibleProperty());
+    }
+
+    /** Ctrl+1…6 open a page, Ctrl+Tab and Ctrl+Shift+Tab step through them, F5 reloads the current one. */
+    public void installShortcuts(Scene scene) {
+        for (ViewId v : ViewId.values())
+            scene.getAccelerators().put(new KeyCodeCombination(v.key(), KeyCombination.SHORTCUT_DOWN), () -> select(v));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.TAB, KeyCombination.CONTROL_DOWN), () -> step(1));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.TAB, KeyCombination.CONTROL_DOWN, KeyCombination.SHIFT_DOWN), () -> step(-1));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PAGE_DOWN, KeyCombination.CONTROL_DOWN), () -> step(1));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PAGE_UP, KeyCombination.CONTROL_DOWN), () -> step(-1));
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), this::refreshCurrent);
+    }
+
+    public void select(ViewId v) {
+        navigation.getSelectionModel().select(v);
+    }
+
+    private void step(int by) {
+        ViewId[] all = ViewId.values();
+        select(all[Math.floorMod(current.get().ordinal() + by, all.length)]);
+    }
+
+    /** Replaces every page, e.g. after switching profile, and shows {@code first}. */
+    public void setViews(Map<ViewId, ConsoleView> next, ViewId first) {
+        views.clear();
+        views.putAll(next);
+        current.set(null);
+        if (navigation.getSelectionModel().getSelectedItem() == first) show(first);
+        else select(first);
+    }
+
+    private void show(ViewId v) {
+        ConsoleView view = views.get(v);
+        current.set(v);
+        if (view == null) return;
+        content.getChildren().setAll(view.root());
+        view.refresh();
+    }
+
+    public void refreshCurrent() {
+        ConsoleView view = views.get(current.get());
+        if (view != null) view.refresh();
+    }
+
+    public ViewId currentView() { return current.get(); }
+
+    public ObjectProperty<ViewId> currentViewProperty() { return current; }
+
+    /** While the demo servers start or a profile connects: a progress panel bound to the job. */
+    public void showStarting(Job<?> job) {
+        Label title = new Label();
+        title.getStyleClass().add("title-3");
+        title.textProperty().bind(job.titleProperty());
+        Label message = new Label();
+        message.setWrapText(true);
+        message.textProperty().bind(job.messageProperty());
+        ProgressIndicator p = new ProgressIndicator();
+        VBox box = new VBox(12, p, title, message);
+        box.getStyleClass().add("starting-panel");
+        box.setId("starting-panel");
+        content.getChildren().setAll(box);
+    }
+
+    public void showFailure(String heading, String message) {
+        Label h = new Label(heading);
+        h.getStyleClass().add("title-3");
+        Label m = new Label(message);
+        m.setWrapText(true);
+        VBox box = new VBox(10, new FontIcon("mdi2a-alert-octagon-outline"), h, m);
+        box.getStyleClass().add("starting-panel");
+        content.getChildren().setAll(box);
+    }
+
+    /** The profile shown at the top: a red banner for production, the demo badge for the demo. */
+    public void showProfile(ConnectionProfile profile, boolean demo) {
+        productionBanner.setVisible(profile.production());
+        productionLabel.setText("PRODUCTION — " + profile.name() + ": changes here affect real customers. Every change asks you to type the profile's name.");
+        demoBadge.setVisible(demo);
+        resetDemoItem.setDisable(!demo);
+        profileBadge.setText("Profile: " + profile.name() + (profile.readOnly() ? " (read-only)" : ""));
+    }
+
+    /** Notices under the banner (read-only reasons, unreadable settings); each can be dismissed. */
+    public void setNotices(List<String> texts) {
+        notices.getChildren().clear();
+        for (String t : texts) {
+            Label l = new Label(t, new FontIcon("mdi2i-information-outline"));
+            l.setWrapText(true);
+            l.setMaxWidth(Double.MAX_VALUE);
+            javafx.scene.control.Button close = new javafx.scene.control.Button(null, new FontIcon("mdi2c-close"));
+            close.getStyleClass().addAll("flat", "small");
+            HBox row = new HBox(8, l, close);
+            HBox.setHgrow(l, javafx.scene.layout.Priority.ALWAYS);
+            row.getStyleClass().add("notice");
+            close.setOnAction(e -> notices.getChildren().remove(row));
+            notices.getChildren().add(row);
+        }
+    }
+
+    public void setDarkSelected(boolean dark) {
+        darkItem.setSelected(dark);
+    }
+
+    public StackPane content() { return content; }
+}

@@ -1,0 +1,111 @@
+package ai.cascade.ops.app;
+
+import ai.cascade.ops.backend.Backend;
+import ai.cascade.ops.backend.BackendMonitor;
+import ai.cascade.ops.backend.Health;
+import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.ui.Job;
+import ai.cascade.ops.ui.TimeDisplay;
+import javafx.application.Platform;
+import javafx.collections.ListChangeListener;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The bottom bar: one indicator per backend (state and last latency, details in a tooltip, click to
+ * re-check), the background job in flight with Cancel, and the time zone toggle.
+ */
+public final class StatusBar extends HBox {
+    private final Map<Backend, Label> indicators = new EnumMap<>(Backend.class);
+    private final Map<Backend, Health> shown = new EnumMap<>(Backend.class);
+    private final Label jobLabel = new Label();
+    private final ProgressBar jobProgress = new ProgressBar();
+    private final Button cancelJob = new Button("Cancel");
+    private final TimeDisplay time;
+    private BackendMonitor monitor;
+
+    public StatusBar(BackgroundWork work, TimeDisplay time) {
+        this.time = time;
+        getStyleClass().add("status-bar");
+        setSpacing(14);
+        for (Backend b : Backend.values()) {
+            Label l = new Label(b.label());
+            l.setId("status-" + b.name().toLowerCase());
+            l.getStyleClass().add("backend-indicator");
+            l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            l.setGraphic(new FontIcon("mdi2c-circle"));
+            l.setOnMouseClicked(e -> { if (monitor != null) monitor.checkNow(b); });
+            indicators.put(b, l);
+            getChildren().add(l);
+            show(Health.notConfigured(b));
+        }
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        jobProgress.setPrefWidth(90);
+        cancelJob.getStyleClass().add("small");
+        Button zone = new Button();
+        zone.setId("time-zone-toggle");
+        zone.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        zone.getStyleClass().addAll("small", "flat");
+        zone.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> "Times: " + time.zoneLabel(), time.utcProperty()));
+        zone.setTooltip(new Tooltip("Show times in UTC or in the local time zone (Ctrl+U)"));
+        zone.setOnAction(e -> time.utcProperty().set(!time.utcProperty().get()));
+        getChildren().addAll(spacer, jobLabel, jobProgress, cancelJob, zone);
+        work.running().addListener((ListChangeListener<Job<?>>) c -> showJobs(work));
+        showJobs(work);
+    }
+
+    /** Follows a new profile's monitor; results of an old one are ignored. */
+    public void attach(BackendMonitor next) {
+        this.monitor = next;
+        next.addListener(h -> Platform.runLater(() -> { if (monitor == next) show(h); }));
+    }
+
+    /** States set before any monitor exists, e.g. while the demo servers start. */
+    public void show(Health h) {
+        shown.put(h.backend(), h);
+        Label l = indicators.get(h.backend());
+        l.getStyleClass().removeIf(s -> s.startsWith("state-"));
+        l.getStyleClass().add("state-" + h.state().name().toLowerCase().replace('_', '-'));
+        String state = switch (h.state()) {
+            case CONNECTED -> "connected";
+            case DEGRADED -> "degraded";
+            case DOWN -> "down";
+            case CHECKING -> "connecting…";
+            case NOT_CONFIGURED -> "not configured";
+        };
+        String latency = h.latency() == null ? "" : " · " + h.latency().toMillis() + " ms";
+        l.setText(h.backend().label() + ": " + state + latency);
+        l.setTooltip(new Tooltip(h.message() + "\nChecked " + time.format(h.checkedAt()) + ". Click to check now."));
+    }
+
+    public Health shown(Backend b) {
+        return shown.get(b);
+    }
+
+    private void showJobs(BackgroundWork work) {
+        boolean any = !work.running().isEmpty();
+        jobLabel.setVisible(any);
+        jobProgress.setVisible(any);
+        cancelJob.setVisible(any);
+        if (!any) return;
+        Job<?> newest = work.running().get(work.running().size() - 1);
+        jobLabel.textProperty().unbind();
+        jobLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
+                () -> newest.getTitle() + (work.running().size() > 1 ? " (+" + (work.running().size() - 1) + " more)" : ""),
+                newest.titleProperty()));
+        jobProgress.progressProperty().unbind();
+        jobProgress.progressProperty().bind(newest.progressProperty());
+        cancelJob.setOnAction(e -> newest.cancel(true));
+    }
+}

@@ -1,0 +1,139 @@
+package ai.cascade.ops.demo;
+
+import ai.cascade.ops.cache.RedisConnection;
+import ai.cascade.ops.config.InvalidSettingException;
+import ai.cascade.ops.config.RedisAddress;
+import ai.cascade.ops.config.Tier;
+import ai.cascade.ops.database.OpsSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * The zero-config demo: an embedded Postgres whose data lives in the demo folder (generated once,
+ * reused by later starts) and an embedded Redis filled anew at every start, since Redis in the
+ * demo holds only short-lived keys (sessions, caches) and keeps nothing on disk.
+ */
+public final class DemoEnvironment implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DemoEnvironment.class);
+    /** One fixed seed: every demo shows the same users. */
+    public static final long SEED = 20260101L;
+    public static final String DATABASE = "cascade_demo";
+
+    private final EmbeddedServers servers;
+    private final DataSource data;
+    private final BooleanSupplier cancelled;
+
+    private DemoEnvironment(EmbeddedServers servers, DataSource data, BooleanSupplier cancelled) {
+        this.servers = servers;
+        this.data = data;
+        this.cancelled = cancelled;
+    }
+
+    /**
+     * Starts the servers in {@code demoFolder}, generates the data when there is no complete dataset
+     * of {@code users} users, and fills Redis. Interrupting the calling thread cancels a generation.
+     */
+    public static DemoEnvironment start(Path demoFolder, int users, List<Tier> tiers, Consumer<String> progress)
+            throws IOException, SQLException {
+        return start(demoFolder, users, tiers, progress, () -> Thread.currentThread().isInterrupted());
+    }
+
+    /** As {@link #start(Path, int, List, Consumer)}, with an explicit cancel signal for the generation. */
+    public static DemoEnvironment start(Path demoFolder, int users, List<Tier> tiers, Consumer<String> progress,
+                                        BooleanSupplier cancelled) throws IOException, SQLException {
+        progress.accept("Starting the embedded PostgreSQL and Redis…");
+        EmbeddedServers servers = EmbeddedServers.start(demoFolder.resolve("pgdata"), demoFolder.resolve("pg-binaries"));
+        try {
+            progress.accept("Preparing the demo database…");
+            DemoEnvironment demo = new DemoEnvironment(servers, prepareDatabase(servers), cancelled);
+            demo.ensureData(users, tiers, progress);
+            demo.fillRedis(progress);
+            return demo;
+        } catch (SQLException | RuntimeException e) {   // a half-started demo must not leave servers running
+            servers.close();
+            throw e;
+        }
+    }
+
+    private static DataSource prepareDatabase(EmbeddedServers servers) throws SQLException {
+        try (Connection c = servers.admin("postgres").getConnection();
+             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            exists.setString(1, DATABASE);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next()) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("CREATE DATABASE " + DATABASE);
+                    }
+                }
+            }
+        }
+        DataSource ds = servers.admin(DATABASE);
+        OpsSchema.migrateBackendForDemo(ds);
+        OpsSchema.migrateOps(ds);
+        return ds;
+    }
+
+    /** Generates unless a complete dataset of this size is there; otherwise brings its live rows up to now. */
+    private void ensureData(int users, List<Tier> tiers, Consumer<String> progress) throws SQLException {
+        Optional<DemoDataset.Marker> marker = DemoDataset.marker(data);
+        if (marker.isPresent() && marker.get().users() == users) {
+            Duration shifted = DemoDataset.shiftLiveRowsToNow(data);
+            log.info("Reusing the demo data completed at {} ({} users); live rows moved forward by {}",
+                    marker.get().completedAt(), users, shifted);
+            return;
+        }
+        if (marker.isPresent())
+            progress.accept(String.format(Locale.ROOT, "The demo data has %,d users; %,d are wanted: generating anew.", marker.get().users(), users));
+        DemoDataset.generate(data, users, tiers, SEED, progress, cancelled);
+    }
+
+    private RedisFill fillRedis(Consumer<String> progress) {
+        progress.accept("Filling the demo Redis with sessions and cached answers…");
+        try (RedisConnection redis = new RedisConnection(RedisAddress.parse(servers.redisUrl()))) {
+            return DemoRedisData.fill(redis, data, SEED);
+        } catch (InvalidSettingException e) {
+            throw new IllegalStateException("The embedded Redis has an unusable URL: " + e.getMessage(), e);
+        }
+    }
+
+    /** The demo database as a libpq URI (trust authentication: no password in it). */
+    public String postgresUrl() {
+        return servers.postgresUrl(DATABASE);
+    }
+
+    public String redisUrl() {
+        return servers.redisUrl();
+    }
+
+    /** The superuser's access to the demo database, for set-up and checks. */
+    public DataSource dataSource() {
+        return data;
+    }
+
+    /** Generates the Postgres data anew and refills Redis. */
+    public void reset(int users, List<Tier> tiers, Consumer<String> progress) throws SQLException {
+        DemoDataset.generate(data, users, tiers, SEED, progress, cancelled);
+        fillRedis(progress);
+    }
+
+    /** Stops both servers; the Postgres data stays in the demo folder. */
+    @Override
+    public void close() {
+        servers.close();
+    }
+}
