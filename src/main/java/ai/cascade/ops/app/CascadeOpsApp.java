@@ -6,7 +6,7 @@ import javafx.stage.Stage;
 
 /** The JavaFX application: hands the stage to the {@link Console}, which does the wiring. */
 public final class CascadeOpsApp extends Application {
-    private static volatile Console.Options options = new Console.Options(null, null);
+    private static volatile Console.Options options = new Console.Options(null, null, null);
 
     static void prepare(Console.Options o) {
         options = o;

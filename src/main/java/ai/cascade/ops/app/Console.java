@@ -65,9 +65,9 @@ public final class Console implements ShellCommands {
 
     /** Start-up choices from the command line. */
     /** Start-up choices: where to write screenshots, and (tests, scripts) a profile to open instead of the usual choice. */
-    public record Options(Path screenshots, String stripeApiBase, ConnectionProfile profile) {
-        public Options(Path screenshots, String stripeApiBase) {
-            this(screenshots, stripeApiBase, null);
+    public record Options(Path screenshots, String stripeApiBase, ConnectionProfile profile, boolean firstFrameProbe) {
+        public Options(Path screenshots, String stripeApiBase, ConnectionProfile profile) {
+            this(screenshots, stripeApiBase, profile, false);
         }
     }
 
@@ -97,10 +97,28 @@ public final class Console implements ShellCommands {
         stage.setOnCloseRequest(e -> { e.consume(); quit(); });
         shell.currentViewProperty().addListener((o, was, v) -> { if (v != null) saveSettings(s -> s.lastView = v.name()); });
         stage.show();
+        reportFirstFrame();
+        if (options.firstFrameProbe()) return;   // the start-up benchmark measures the window alone
         Optional<ConnectionProfile> chosen = options.profile() != null ? Optional.of(options.profile())
                 : ProfileChoice.atStart(settings, System.getenv());
         if (chosen.isPresent()) connect(chosen.get(), false);
         else startDemo(settings);
+    }
+
+    /** Logs the time from JVM start to the first laid-out frame; with the probe option, prints it and exits. */
+    private void reportFirstFrame() {
+        Runnable once = new Runnable() {
+            @Override public void run() {
+                scene.removePostLayoutPulseListener(this);
+                long ms = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                log.info("First frame {} ms after the JVM started", ms);
+                if (options.firstFrameProbe()) {
+                    System.out.println("FIRST_FRAME " + ms);
+                    Platform.exit();
+                }
+            }
+        };
+        scene.addPostLayoutPulseListener(once);
     }
 
     private void startDemo(Settings settings) {

@@ -23,9 +23,11 @@ public final class Launcher {
         System.setProperty("cascade.ops.logdir", dirs.logs().toString());
         Path screenshots = null;
         String stripeBase = null;
+        boolean firstFrameProbe = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--screenshots" -> screenshots = Path.of(value(args, ++i, "--screenshots needs a folder"));
+                case "--first-frame-probe" -> firstFrameProbe = true;
                 case "--stripe-api-base" -> stripeBase = value(args, ++i, "--stripe-api-base needs a URL");
                 case "--migrate-ops" -> System.exit(OpsMigrationCommand.run(i + 1 < args.length ? args[i + 1] : System.getenv("DATABASE_URL")));
                 case "--help", "-h" -> {
@@ -39,7 +41,7 @@ public final class Launcher {
             }
         }
         if (screenshots != null) headless();
-        CascadeOpsApp.prepare(new Console.Options(screenshots, stripeBase));
+        CascadeOpsApp.prepare(new Console.Options(screenshots, stripeBase, null, firstFrameProbe));
         Application.launch(CascadeOpsApp.class);
     }
 
