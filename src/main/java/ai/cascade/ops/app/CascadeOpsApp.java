@@ -12,6 +12,14 @@ public final class CascadeOpsApp extends Application {
         options = o;
     }
 
+    /** The toolkit is up: load the icon font on another core while {@link #start} builds the window. */
+    @Override
+    public void init() {
+        Thread t = new Thread(() -> new org.kordamp.ikonli.javafx.FontIcon("mdi2c-circle"), "ops-icon-font");
+        t.setDaemon(true);
+        t.start();
+    }
+
     @Override
     public void start(Stage stage) {
         new Console(AppDirectories.forUser(), options).start(stage);

@@ -90,8 +90,6 @@ public final class Console implements ShellCommands {
         setDarkTheme(settings.darkTheme);
         shell.setDarkSelected(settings.darkTheme);
         stage.setTitle("CASCADE Ops");
-        for (int size : new int[]{16, 32, 48, 64, 128, 256})
-            stage.getIcons().add(new javafx.scene.image.Image(Console.class.getResourceAsStream("/icons/cascade-ops-" + size + ".png")));
         stage.setScene(scene);
         WindowMemory.restore(stage, settings.window);
         stage.setOnCloseRequest(e -> { e.consume(); quit(); });
@@ -111,9 +109,14 @@ public final class Console implements ShellCommands {
             @Override public void run() {
                 scene.removePostLayoutPulseListener(this);
                 long ms = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+                if (options.firstFrameProbe()) System.out.println("FIRST_FRAME " + ms);
                 log.info("First frame {} ms after the JVM started", ms);
+                // Decoding the window icons can wait until the window is on screen.
+                Platform.runLater(() -> {
+                    for (int size : new int[]{16, 32, 48, 64, 128, 256})
+                        stage.getIcons().add(new javafx.scene.image.Image(Console.class.getResourceAsStream("/icons/cascade-ops-" + size + ".png")));
+                });
                 if (options.firstFrameProbe()) {
-                    System.out.println("FIRST_FRAME " + ms);
                     Platform.exit();
                 }
             }
@@ -247,7 +250,8 @@ public final class Console implements ShellCommands {
 
     @Override
     public void setDarkTheme(boolean dark) {
-        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+        // The binary form of the theme: it loads several times faster than parsing its CSS text.
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheetBSS() : new PrimerLight().getUserAgentStylesheetBSS());
         shell.root().getStyleClass().removeAll("dark", "light");
         shell.root().getStyleClass().add(dark ? "dark" : "light");
         saveSettings(s -> s.darkTheme = dark);

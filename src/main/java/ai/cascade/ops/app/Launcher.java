@@ -28,6 +28,10 @@ public final class Launcher {
             switch (args[i]) {
                 case "--screenshots" -> screenshots = Path.of(value(args, ++i, "--screenshots needs a folder"));
                 case "--first-frame-probe" -> firstFrameProbe = true;
+                case "--cds-training" -> {   // packaging: one offscreen start whose classes go into the CDS archive
+                    firstFrameProbe = true;
+                    headless();
+                }
                 case "--stripe-api-base" -> stripeBase = value(args, ++i, "--stripe-api-base needs a URL");
                 case "--migrate-ops" -> System.exit(OpsMigrationCommand.run(i + 1 < args.length ? args[i + 1] : System.getenv("DATABASE_URL")));
                 case "--help", "-h" -> {
@@ -41,8 +45,32 @@ public final class Launcher {
             }
         }
         if (screenshots != null) headless();
+        warmUpWhileTheToolkitStarts();
         CascadeOpsApp.prepare(new Console.Options(screenshots, stripeBase, null, firstFrameProbe));
         Application.launch(CascadeOpsApp.class);
+    }
+
+    /**
+     * Initialises, on a second core, what the first frame needs and is slow to set up (logging, the icon
+     * font's enumerations, FXML, JSON), while the JavaFX toolkit starts on the main thread.
+     */
+    private static void warmUpWhileTheToolkitStarts() {
+        Thread t = new Thread(() -> {
+            try {
+                org.slf4j.LoggerFactory.getILoggerFactory();   // sets up logging (LogSetup)
+                java.util.List<String> icons = new java.util.ArrayList<>(java.util.List.of("mdi2c-circle", "mdi2a-alert", "mdi2i-information-outline"));
+                for (ViewId v : ViewId.values()) icons.add(v.icon());
+                for (org.kordamp.ikonli.IkonHandler h : java.util.ServiceLoader.load(org.kordamp.ikonli.IkonHandler.class))
+                    for (String icon : icons) if (h.supports(icon)) h.resolve(icon);
+                Class.forName("javafx.fxml.FXMLLoader");
+                new com.google.gson.Gson();
+            } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+                // Only a head start: the FX thread loads whatever this did not.
+                System.getLogger("cascade-ops").log(System.Logger.Level.DEBUG, "warm-up skipped: " + e);
+            }
+        }, "ops-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Offscreen rendering needs no display: Monocle's headless glass and the software pipeline. */

@@ -11,7 +11,7 @@ import javafx.collections.ListChangeListener;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.Tooltip;
+import ai.cascade.ops.ui.LazyTooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -44,6 +44,10 @@ public final class StatusBar extends HBox {
             l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
             l.setGraphic(new FontIcon("mdi2c-circle"));
             l.setOnMouseClicked(e -> { if (monitor != null) monitor.checkNow(b); });
+            LazyTooltip.install(l, () -> {
+                Health h = shown.get(b);
+                return h.message() + "\nChecked " + time.format(h.checkedAt()) + ". Click to check now.";
+            });
             indicators.put(b, l);
             getChildren().add(l);
             show(Health.notConfigured(b));
@@ -58,7 +62,7 @@ public final class StatusBar extends HBox {
         zone.getStyleClass().addAll("small", "flat");
         zone.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
                 () -> "Times: " + time.zoneLabel(), time.utcProperty()));
-        zone.setTooltip(new Tooltip("Show times in UTC or in the local time zone (Ctrl+U)"));
+        LazyTooltip.install(zone, () -> "Show times in UTC or in the local time zone (Ctrl+U)");
         zone.setOnAction(e -> time.utcProperty().set(!time.utcProperty().get()));
         getChildren().addAll(spacer, jobLabel, jobProgress, cancelJob, zone);
         work.running().addListener((ListChangeListener<Job<?>>) c -> showJobs(work));
@@ -86,7 +90,6 @@ public final class StatusBar extends HBox {
         };
         String latency = h.latency() == null ? "" : " · " + h.latency().toMillis() + " ms";
         l.setText(h.backend().label() + ": " + state + latency);
-        l.setTooltip(new Tooltip(h.message() + "\nChecked " + time.format(h.checkedAt()) + ". Click to check now."));
     }
 
     public Health shown(Backend b) {
