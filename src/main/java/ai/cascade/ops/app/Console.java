@@ -54,8 +54,8 @@ public final class Console implements ShellCommands {
     private final Options options;
     private final BackgroundWork work = new BackgroundWork(6);
     private final TimeDisplay time = new TimeDisplay(ZoneId.systemDefault());
-    private final StatusBar statusBar = new StatusBar(work, time);
-    private final ShellView shell = new ShellView(statusBar, this, time);
+    private final StatusBar statusBar;
+    private final ShellView shell;
     private final List<String> startupNotices = new ArrayList<>();
     private Stage stage;
     private Scene scene;
@@ -75,19 +75,23 @@ public final class Console implements ShellCommands {
         this.dirs = dirs;
         this.options = options;
         this.settingsStore = new SettingsStore(dirs.settingsFile());
+        // The theme before the first control: otherwise JavaFX loads its default theme first, for nothing.
+        applyTheme(settingsStore.load().darkTheme);
+        this.statusBar = new StatusBar(work, time);
+        this.shell = new ShellView(statusBar, this, time);
     }
 
     /** Shows the window at once; connections happen in the background. */
     public void start(Stage stage) {
         this.stage = stage;
-        Settings settings = settingsStore.load();
+        Settings settings = settingsStore.snapshot();   // read once, in the constructor
         settingsStore.loadProblem().ifPresent(startupNotices::add);
         time.utcProperty().set(settings.utcTimes);
         time.utcProperty().addListener((o, was, utc) -> saveSettings(s -> s.utcTimes = utc));
         scene = new Scene(shell.root(), 1280, 820);
         scene.getStylesheets().add(getClass().getResource("console.css").toExternalForm());
         shell.installShortcuts(scene);
-        setDarkTheme(settings.darkTheme);
+        shell.root().getStyleClass().add(settings.darkTheme ? "dark" : "light");
         shell.setDarkSelected(settings.darkTheme);
         stage.setTitle("CASCADE Ops");
         stage.setScene(scene);
@@ -250,11 +254,15 @@ public final class Console implements ShellCommands {
 
     @Override
     public void setDarkTheme(boolean dark) {
-        // The binary form of the theme: it loads several times faster than parsing its CSS text.
-        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheetBSS() : new PrimerLight().getUserAgentStylesheetBSS());
+        applyTheme(dark);
         shell.root().getStyleClass().removeAll("dark", "light");
         shell.root().getStyleClass().add(dark ? "dark" : "light");
         saveSettings(s -> s.darkTheme = dark);
+    }
+
+    /** The binary form of the theme: it loads several times faster than parsing its CSS text. */
+    private static void applyTheme(boolean dark) {
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheetBSS() : new PrimerLight().getUserAgentStylesheetBSS());
     }
 
     @Override

@@ -11,8 +11,9 @@ import javafx.fxml.FXML;
 import javafx.scene.Scene;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
-import javafx.scene.control.ListView;
+import javafx.scene.control.Toggle;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.input.KeyCode;
@@ -36,7 +37,7 @@ public final class ShellView extends FxmlView {
     @FXML private VBox notices;
     @FXML private Label demoBadge;
     @FXML private Label profileBadge;
-    @FXML private ListView<ViewId> navigation;
+    @FXML private VBox navigation;
     @FXML private StackPane content;
     @FXML private CheckMenuItem utcItem;
     @FXML private CheckMenuItem darkItem;
@@ -48,6 +49,7 @@ public final class ShellView extends FxmlView {
     private final ShellCommands commands;
     private final TimeDisplay time;
     private final Map<ViewId, ConsoleView> views = new EnumMap<>(ViewId.class);
+    private final ToggleGroup navGroup = new ToggleGroup();
     private final ObjectProperty<ViewId> current = new SimpleObjectProperty<>(ViewId.OVERVIEW);
 
     public ShellView(StatusBar statusBar, ShellCommands commands, TimeDisplay time) {
@@ -59,16 +61,25 @@ public final class ShellView extends FxmlView {
     @Override
     protected void didLoad() {
         shell.setBottom(statusBar);
-        navigation.getItems().setAll(ViewId.values());
-        navigation.setCellFactory(lv -> new ListCell<>() {
-            @Override protected void updateItem(ViewId v, boolean empty) {
-                super.updateItem(v, empty);
-                setText(empty ? null : v.label());
-                setGraphic(empty ? null : new FontIcon(v.icon()));
-                if (!empty) setId("nav-" + v.name().toLowerCase());
-            }
+        // Plain toggle buttons, not a ListView: a virtualised list costs its skin at every start for six rows.
+        for (ViewId v : ViewId.values()) {
+            ToggleButton b = new ToggleButton(v.label(), new FontIcon(v.icon()));
+            b.setId("nav-" + v.name().toLowerCase());
+            b.setToggleGroup(navGroup);
+            b.setUserData(v);
+            b.setMaxWidth(Double.MAX_VALUE);
+            b.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+            b.getStyleClass().add("nav-item");
+            navigation.getChildren().add(b);
+        }
+        navGroup.selectedToggleProperty().addListener((o, was, t) -> {
+            if (t == null) was.setSelected(true);   // a page is always chosen
+            else show((ViewId) t.getUserData());
         });
-        navigation.getSelectionModel().selectedItemProperty().addListener((o, was, v) -> { if (v != null) show(v); });
+        navigation.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.DOWN) { step(1); e.consume(); }
+            if (e.getCode() == KeyCode.UP) { step(-1); e.consume(); }
+        });
         utcItem.selectedProperty().bindBidirectional(time.utcProperty());
         darkItem.setOnAction(e -> commands.setDarkTheme(darkItem.isSelected()));
         connectionsItem.setOnAction(e -> commands.openConnections());
@@ -90,7 +101,7 @@ public final class ShellView extends FxmlView {
     }
 
     public void select(ViewId v) {
-        navigation.getSelectionModel().select(v);
+        for (Toggle t : navGroup.getToggles()) if (t.getUserData() == v) t.setSelected(true);
     }
 
     private void step(int by) {
@@ -103,7 +114,8 @@ public final class ShellView extends FxmlView {
         views.clear();
         views.putAll(next);
         current.set(null);
-        if (navigation.getSelectionModel().getSelectedItem() == first) show(first);
+        Toggle selected = navGroup.getSelectedToggle();
+        if (selected != null && selected.getUserData() == first) show(first);
         else select(first);
     }
 

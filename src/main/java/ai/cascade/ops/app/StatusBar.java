@@ -27,9 +27,10 @@ import java.util.Map;
 public final class StatusBar extends HBox {
     private final Map<Backend, Label> indicators = new EnumMap<>(Backend.class);
     private final Map<Backend, Health> shown = new EnumMap<>(Backend.class);
-    private final Label jobLabel = new Label();
-    private final ProgressBar jobProgress = new ProgressBar();
-    private final Button cancelJob = new Button("Cancel");
+    private Label jobLabel;
+    private ProgressBar jobProgress;
+    private Button cancelJob;
+    private final HBox jobBox = new HBox(8);
     private final TimeDisplay time;
     private BackendMonitor monitor;
 
@@ -54,8 +55,6 @@ public final class StatusBar extends HBox {
         }
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        jobProgress.setPrefWidth(90);
-        cancelJob.getStyleClass().add("small");
         Button zone = new Button();
         zone.setId("time-zone-toggle");
         zone.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
@@ -64,7 +63,8 @@ public final class StatusBar extends HBox {
                 () -> "Times: " + time.zoneLabel(), time.utcProperty()));
         LazyTooltip.install(zone, () -> "Show times in UTC or in the local time zone (Ctrl+U)");
         zone.setOnAction(e -> time.utcProperty().set(!time.utcProperty().get()));
-        getChildren().addAll(spacer, jobLabel, jobProgress, cancelJob, zone);
+        jobBox.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        getChildren().addAll(spacer, jobBox, zone);
         work.running().addListener((ListChangeListener<Job<?>>) c -> showJobs(work));
         showJobs(work);
     }
@@ -98,10 +98,16 @@ public final class StatusBar extends HBox {
 
     private void showJobs(BackgroundWork work) {
         boolean any = !work.running().isEmpty();
-        jobLabel.setVisible(any);
-        jobProgress.setVisible(any);
-        cancelJob.setVisible(any);
+        jobBox.setVisible(any);
         if (!any) return;
+        if (jobLabel == null) {   // made on the first job, not before the first frame
+            jobLabel = new Label();
+            jobProgress = new ProgressBar();
+            jobProgress.setPrefWidth(90);
+            cancelJob = new Button("Cancel");
+            cancelJob.getStyleClass().add("small");
+            jobBox.getChildren().addAll(jobLabel, jobProgress, cancelJob);
+        }
         Job<?> newest = work.running().get(work.running().size() - 1);
         jobLabel.textProperty().unbind();
         jobLabel.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(
