@@ -17,10 +17,11 @@ rm -rf "$work/runtime" "$dist"
 mkdir -p "$dist"
 
 # Modules the jars use, plus those loaded by name that jdeps cannot see (STACK.md):
-# TLS (jdk.crypto.ec), locale data, AWT image I/O for offscreen PNGs, JavaFX's desktop bridge.
+# TLS (jdk.crypto.ec), locale data, AWT image I/O for offscreen PNGs, JavaFX's desktop bridge,
+# and jdk.security.auth: the embedded Postgres asks it for the uid, to run initdb in a user namespace as root.
 found=$(jdeps --print-module-deps --ignore-missing-deps --multi-release 17 \
         --class-path "$input/*" "$input/$name-$version.jar" 2>/dev/null || true)
-modules="${found:+$found,}java.xml,java.desktop,java.logging,java.management,java.naming,java.sql,jdk.unsupported,jdk.unsupported.desktop,jdk.crypto.ec,jdk.localedata,jdk.zipfs,jdk.charsets,jdk.net"
+modules="${found:+$found,}java.xml,java.desktop,java.logging,java.management,java.naming,java.sql,jdk.unsupported,jdk.unsupported.desktop,jdk.crypto.ec,jdk.localedata,jdk.zipfs,jdk.charsets,jdk.net,jdk.security.auth"
 echo "runtime modules: $modules"
 # --generate-cds-archive: the runtime's own classes start from a shared archive.
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
@@ -58,7 +59,7 @@ for t in $types; do
     --resource-dir "$here/linux" --linux-package-name "$name" --linux-app-category utils \
     --linux-menu-group "System;Monitor;Development" --linux-shortcut \
     --linux-deb-maintainer "CASCADE Ops <ops@cascade.invalid>" \
-    --linux-package-deps "libgtk-3-0, libgl1, libxtst6, libxxf86vm1" \
+    --linux-package-deps "libgtk-3-0, libgl1, libxtst6, libxxf86vm1, ca-certificates-java" \
     --icon "$root/icons/cascade-ops-256.png"
   deb=$(ls "$dist"/${name}_"$version"*.deb)
   echo "deb: $deb ($(du -h "$deb" | cut -f1))"

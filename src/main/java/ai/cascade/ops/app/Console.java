@@ -62,6 +62,7 @@ public final class Console implements ShellCommands {
     private Workspace workspace;
     private DemoEnvironment demo;
     private boolean screenshotsTaken;
+    private static volatile int exitCode;
 
     /** Start-up choices from the command line. */
     /** Start-up choices: where to write screenshots, and (tests, scripts) a profile to open instead of the usual choice. */
@@ -216,9 +217,13 @@ public final class Console implements ShellCommands {
     private void takeScreenshotsIfAsked() {
         if (options.screenshots() == null || screenshotsTaken) return;
         screenshotsTaken = true;
-        new ScreenshotTour(shell, statusBar, scene, options.screenshots()).run(files -> {
+        ScreenshotTour tour = new ScreenshotTour(shell, statusBar, scene, options.screenshots());
+        tour.run(files -> {
             log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());
             System.out.println("Wrote " + files.size() + " screenshots to " + options.screenshots());
+            tour.problems().forEach(p -> System.out.println("  shown: " + p));
+            // Pictures of errors are still pictures, but a script should know: exit 3 when any page showed one.
+            exitCode = files.size() < ViewId.values().length ? 1 : tour.problems().isEmpty() ? 0 : 3;
             quit();
         });
     }
@@ -294,6 +299,9 @@ public final class Console implements ShellCommands {
             log.warn("Could not save settings to {}: {}", settingsStore.file(), e.getMessage());
         }
     }
+
+    /** The process exit code the console asks for (the screenshot run's verdict). */
+    public static int exitCode() { return exitCode; }
 
     /** For tests: the pieces a person would look at. */
     public ShellView shell() { return shell; }

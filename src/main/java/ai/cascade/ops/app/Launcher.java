@@ -21,6 +21,7 @@ public final class Launcher {
         AppDirectories dirs = AppDirectories.forUser();
         // Before the first logger exists: logback.xml writes to this folder.
         System.setProperty("cascade.ops.logdir", dirs.logs().toString());
+        trustTheSystemsCertificates();
         Path screenshots = null;
         String stripeBase = null;
         boolean firstFrameProbe = false;
@@ -33,6 +34,7 @@ public final class Launcher {
                     headless();
                 }
                 case "--stripe-api-base" -> stripeBase = value(args, ++i, "--stripe-api-base needs a URL");
+                case "--self-check" -> System.exit(SelfCheck.run(i + 1 < args.length ? args[i + 1] : null));
                 case "--migrate-ops" -> System.exit(OpsMigrationCommand.run(i + 1 < args.length ? args[i + 1] : System.getenv("DATABASE_URL")));
                 case "--help", "-h" -> {
                     System.out.println("Usage: cascade-ops [--screenshots DIR] | --migrate-ops [postgresql://owner@host/db]");
@@ -48,6 +50,7 @@ public final class Launcher {
         warmUpWhileTheToolkitStarts();
         CascadeOpsApp.prepare(new Console.Options(screenshots, stripeBase, null, firstFrameProbe));
         Application.launch(CascadeOpsApp.class);
+        System.exit(Console.exitCode());
     }
 
     /**
@@ -71,6 +74,16 @@ public final class Launcher {
         }, "ops-warm-up");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * The bundled runtime carries the JDK's own CA list; a company that inspects TLS adds its CA to the
+     * operating system's store instead. Trust that store, as the distribution's own Java does.
+     */
+    private static void trustTheSystemsCertificates() {
+        java.nio.file.Path system = Path.of("/etc/ssl/certs/java/cacerts");
+        if (System.getProperty("javax.net.ssl.trustStore") == null && java.nio.file.Files.isReadable(system))
+            System.setProperty("javax.net.ssl.trustStore", system.toString());
     }
 
     /** Offscreen rendering needs no display: Monocle's headless glass and the software pipeline. */

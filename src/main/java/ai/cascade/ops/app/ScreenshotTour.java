@@ -43,6 +43,13 @@ public final class ScreenshotTour {
         this.folder = folder;
     }
 
+    /** Problems the pages showed (load errors, a failed start), for the exit code of the screenshot run. */
+    private final List<String> problems = new java.util.ArrayList<>();
+
+    public List<String> problems() {
+        return problems;
+    }
+
     /** Takes every page in turn and then calls {@code done} with the files written. */
     public void run(java.util.function.Consumer<List<Path>> done) {
         Deque<ViewId> todo = new ArrayDeque<>(List.of(ViewId.values()));
@@ -59,6 +66,7 @@ public final class ScreenshotTour {
         shell.select(v);
         whenSettled(() -> {
             Path file = folder.resolve(String.format("%02d-%s.png", v.ordinal() + 1, v.name().toLowerCase()));
+            collectProblems(v);
             try {
                 write(file);
                 written.add(file);
@@ -95,6 +103,16 @@ public final class ScreenshotTour {
             if (h != null && h.state() == Health.State.CHECKING) return false;
         }
         return !anyBusy(shell.content());
+    }
+
+    private void collectProblems(ViewId v) {
+        if (shell.content().lookup("#failure-panel") != null) problems.add(v.label() + ": the console could not connect");
+        collect(shell.content(), v, problems);
+    }
+
+    private static void collect(Node n, ViewId v, List<String> out) {
+        if (n instanceof LoadPane p && p.problemProperty().get() != null) out.add(v.label() + ": " + p.problemProperty().get());
+        if (n instanceof Parent p) for (Node c : p.getChildrenUnmodifiable()) collect(c, v, out);
     }
 
     private static boolean anyBusy(Node n) {

@@ -158,6 +158,7 @@ public final class ShellView extends FxmlView {
         m.setWrapText(true);
         VBox box = new VBox(10, new FontIcon("mdi2a-alert-octagon-outline"), h, m);
         box.getStyleClass().add("starting-panel");
+        box.setId("failure-panel");
         content.getChildren().setAll(box);
     }
 

@@ -5,12 +5,15 @@ import java.util.Map;
 
 /**
  * Where the console keeps its settings, demo data and logs: the XDG folders of the user,
- * or one folder named by the system property {@code cascade.ops.home} (tests, portable use).
+ * or one folder named by the system property {@code cascade.ops.home} or the environment variable
+ * {@code CASCADE_OPS_HOME} (tests, CI, portable use; the installed launcher takes no -D options).
  */
 public record AppDirectories(Path config, Path data, Path logs) {
 
     public static AppDirectories forUser() {
-        return from(System.getProperty("cascade.ops.home"), System.getenv(), System.getProperty("user.home"));
+        String home = System.getProperty("cascade.ops.home");
+        if (home == null || home.isBlank()) home = System.getenv("CASCADE_OPS_HOME");
+        return from(home, System.getenv(), System.getProperty("user.home"));
     }
 
     static AppDirectories from(String home, Map<String, String> env, String userHome) {
