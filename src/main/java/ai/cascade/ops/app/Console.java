@@ -14,6 +14,7 @@ import ai.cascade.ops.config.SettingsStore;
 import ai.cascade.ops.database.DatabaseView;
 import ai.cascade.ops.database.OpsSchema;
 import ai.cascade.ops.demo.DemoEnvironment;
+import ai.cascade.ops.demo.DemoLock;
 import ai.cascade.ops.overview.OverviewFigures;
 import ai.cascade.ops.overview.OverviewView;
 import ai.cascade.ops.sessions.SessionsView;
@@ -62,6 +63,8 @@ public final class Console implements ShellCommands {
     private Workspace workspace;
     private DemoEnvironment demo;
     private boolean screenshotsTaken;
+    private volatile DemoLock demoLock;
+    private boolean settingsProblemShown;
     private static volatile int exitCode;
 
     /** Start-up choices from the command line. */
@@ -98,6 +101,8 @@ public final class Console implements ShellCommands {
         stage.setScene(scene);
         WindowMemory.restore(stage, settings.window);
         stage.setOnCloseRequest(e -> { e.consume(); quit(); });
+        // A logout or kill -TERM must not leave the demo's Postgres and Redis running.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::closeConnections, "ops-stop-servers"));
         shell.currentViewProperty().addListener((o, was, v) -> { if (v != null) saveSettings(s -> s.lastView = v.name()); });
         stage.show();
         reportFirstFrame();
@@ -134,13 +139,17 @@ public final class Console implements ShellCommands {
             statusBar.show(Health.checking(b, "Starting the embedded " + b.label() + " of the demo…"));
         shell.showProfile(new ConnectionProfile(ConnectionProfile.DEMO_NAME, false, false, "", "", "", ""), true);
         Job<DemoEnvironment> job = work.run("Starting the demo",
-                c -> DemoEnvironment.start(dirs.demoFolder(), settings.demoUsers, settings.tiers, m -> c.progress(-1, m)),
+                c -> {
+                    if (demoLock == null) demoLock = DemoLock.acquire(dirs.demoFolder());
+                    return DemoEnvironment.start(dirs.demoFolder(), settings.demoUsers, settings.tiers, m -> c.progress(-1, m));
+                },
                 started -> {
                     demo = started;
                     connect(demoProfile(), true);
+                    offerFirstRunHelp();
                 },
                 e -> {
-                    String why = Problems.describe(e);
+                    String why = describeStartFailure(e);
                     log.error("The demo could not start: {}", why, e);
                     shell.showFailure("The demo could not start", why + "\nData folder: " + dirs.demoFolder());
                     for (Backend b : List.of(Backend.POSTGRES, Backend.REDIS))
@@ -148,6 +157,21 @@ public final class Console implements ShellCommands {
                     takeScreenshotsIfAsked();
                 });
         shell.showStarting(job);
+    }
+
+    /** Unwritable folders are the common cause on a new machine: say which folder and how to choose another. */
+    private String describeStartFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause())
+            if (t instanceof java.nio.file.FileSystemException fs)
+                return "The demo's data folder cannot be written (" + fs.getFile() + (fs.getReason() == null ? "" : ": " + fs.getReason())
+                        + "). Make it writable, or point CASCADE_OPS_HOME or XDG_DATA_HOME at a folder that is.";
+        return Problems.describe(e);
+    }
+
+    /** The first start on a machine: the demo runs, and a panel over it offers to connect to real servers. */
+    private void offerFirstRunHelp() {
+        if (options.screenshots() != null || settingsStore.snapshot().firstRunDismissed) return;
+        shell.showWelcome(this::openConnections, () -> saveSettings(s -> s.firstRunDismissed = true));
     }
 
     private ConnectionProfile demoProfile() {
@@ -265,6 +289,28 @@ public final class Console implements ShellCommands {
         saveSettings(s -> s.darkTheme = dark);
     }
 
+    @Override
+    public void showShortcuts() {
+        HelpDialogs.showShortcuts(stage);
+    }
+
+    @Override
+    public void showAbout() {
+        HelpDialogs.showAbout(stage, work, workspace, dirs.logs());
+    }
+
+    /** Opens the log folder in the desktop's file manager (xdg-open), off the FX thread. */
+    @Override
+    public void openLogFolder() {
+        Path folder = dirs.logs();
+        work.run("Opening " + folder, c -> {
+            java.nio.file.Files.createDirectories(folder);
+            new ProcessBuilder("xdg-open", folder.toString()).redirectErrorStream(true).start();
+            return null;
+        }, v -> { }, e -> shell.setNotices(List.of("Could not open the log folder " + folder + ": " + Problems.describe(e)
+                + " The log is " + folder.resolve("cascade-ops.log") + ".")));
+    }
+
     /** The binary form of the theme: it loads several times faster than parsing its CSS text. */
     private static void applyTheme(boolean dark) {
         Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheetBSS() : new PrimerLight().getUserAgentStylesheetBSS());
@@ -284,12 +330,23 @@ public final class Console implements ShellCommands {
     }
 
     /** Stops background work, closes the clients and stops the demo servers; blocks, so not on the FX thread. */
-    public void closeConnections() {
+    public synchronized void closeConnections() {
         work.close();
         Workspace ws = workspace;
         DemoEnvironment d = demo;
+        workspace = null;   // a second call (the shutdown hook after Quit) finds nothing left to close
+        demo = null;
         if (ws != null) ws.close();
         if (d != null) d.close();
+        DemoLock lock = demoLock;
+        demoLock = null;
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                log.debug("Releasing the demo lock: {}", e.getMessage());
+            }
+        }
     }
 
     private void saveSettings(java.util.function.Consumer<Settings> change) {
@@ -297,6 +354,12 @@ public final class Console implements ShellCommands {
             settingsStore.update(change);
         } catch (IOException e) {
             log.warn("Could not save settings to {}: {}", settingsStore.file(), e.getMessage());
+            if (!settingsProblemShown && Platform.isFxApplicationThread()) {
+                settingsProblemShown = true;
+                startupNotices.add("Settings cannot be saved to " + settingsStore.file() + " (" + e.getMessage()
+                        + "): changes last until you quit. Make the folder writable, or set CASCADE_OPS_HOME.");
+                shell.setNotices(startupNotices);
+            }
         }
     }
 

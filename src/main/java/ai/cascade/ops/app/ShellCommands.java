@@ -9,4 +9,10 @@ public interface ShellCommands {
     void quit();
 
     void setDarkTheme(boolean dark);
+
+    void showShortcuts();
+
+    void openLogFolder();
+
+    void showAbout();
 }

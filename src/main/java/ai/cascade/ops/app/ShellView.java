@@ -44,6 +44,11 @@ public final class ShellView extends FxmlView {
     @FXML private MenuItem resetDemoItem;
     @FXML private MenuItem connectionsItem;
     @FXML private MenuItem quitItem;
+    @FXML private MenuItem refreshItem;
+    @FXML private MenuItem shortcutsItem;
+    @FXML private MenuItem logFolderItem;
+    @FXML private MenuItem aboutItem;
+    @FXML private StackPane overlay;
 
     private final StatusBar statusBar;
     private final ShellCommands commands;
@@ -85,6 +90,10 @@ public final class ShellView extends FxmlView {
         connectionsItem.setOnAction(e -> commands.openConnections());
         resetDemoItem.setOnAction(e -> commands.resetDemo());
         quitItem.setOnAction(e -> commands.quit());
+        refreshItem.setOnAction(e -> refreshCurrent());
+        shortcutsItem.setOnAction(e -> commands.showShortcuts());
+        logFolderItem.setOnAction(e -> commands.openLogFolder());
+        aboutItem.setOnAction(e -> commands.showAbout());
         productionBanner.managedProperty().bind(productionBanner.visibleProperty());
         demoBadge.managedProperty().bind(demoBadge.visibleProperty());
     }
@@ -97,7 +106,7 @@ public final class ShellView extends FxmlView {
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.TAB, KeyCombination.CONTROL_DOWN, KeyCombination.SHIFT_DOWN), () -> step(-1));
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PAGE_DOWN, KeyCombination.CONTROL_DOWN), () -> step(1));
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.PAGE_UP, KeyCombination.CONTROL_DOWN), () -> step(-1));
-        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.F5), this::refreshCurrent);
+
     }
 
     public void select(ViewId v) {
@@ -186,6 +195,31 @@ public final class ShellView extends FxmlView {
             close.setOnAction(e -> notices.getChildren().remove(row));
             notices.getChildren().add(row);
         }
+    }
+
+    /** The first-run panel over the demo: connect to real servers, or dismiss it for good. */
+    public void showWelcome(Runnable connect, Runnable dismissForGood) {
+        Label title = new Label("Welcome to CASCADE Ops");
+        title.getStyleClass().add("title-4");
+        Label text = new Label("You are looking at the demo: a PostgreSQL and a Redis started on this computer, "
+                + "filled with generated users. Nothing here touches real customers.");
+        text.setWrapText(true);
+        javafx.scene.control.Button go = new javafx.scene.control.Button("Connect to your servers…", new FontIcon("mdi2l-lan-connect"));
+        go.setId("welcome-connect");
+        go.setDefaultButton(true);
+        javafx.scene.control.Button later = new javafx.scene.control.Button("Keep exploring the demo");
+        later.setId("welcome-dismiss");
+        HBox buttons = new HBox(8, go, later);
+        VBox card = new VBox(10, title, text, buttons);
+        card.setId("welcome-panel");
+        card.getStyleClass().add("welcome-panel");
+        card.setMaxSize(540, javafx.scene.layout.Region.USE_PREF_SIZE);
+        go.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        later.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        StackPane.setMargin(card, new javafx.geometry.Insets(20));
+        go.setOnAction(e -> { overlay.getChildren().remove(card); dismissForGood.run(); connect.run(); });
+        later.setOnAction(e -> { overlay.getChildren().remove(card); dismissForGood.run(); });
+        overlay.getChildren().setAll(card);
     }
 
     public void setDarkSelected(boolean dark) {
