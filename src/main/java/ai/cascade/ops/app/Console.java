@@ -241,7 +241,8 @@ public final class Console implements ShellCommands {
     private void takeScreenshotsIfAsked() {
         if (options.screenshots() == null || screenshotsTaken) return;
         screenshotsTaken = true;
-        ScreenshotTour tour = new ScreenshotTour(shell, statusBar, scene, options.screenshots());
+        ScreenshotTour tour = new ScreenshotTour(shell, statusBar, scene, options.screenshots())
+                .withDialog("07-connections", () -> connectionsDialog().root());
         tour.run(files -> {
             log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());
             System.out.println("Wrote " + files.size() + " screenshots to " + options.screenshots());
@@ -254,17 +255,20 @@ public final class Console implements ShellCommands {
 
     @Override
     public void openConnections() {
-        String stripeBase = options.stripeApiBase() == null ? StripeAccess.LIVE_API_BASE : options.stripeApiBase();
-        ConnectionsDialog dialog = new ConnectionsDialog(settingsStore, work, workspace == null ? null : workspace.profile(), p -> {
-            try (Workspace trial = new Workspace(p, stripeBase)) {
-                return trial.testOnce();
-            }
-        });
-        dialog.showAndChoose(stage).ifPresent(choice -> {
+        connectionsDialog().showAndChoose(stage).ifPresent(choice -> {
             if (choice.name().equals(ConnectionProfile.DEMO_NAME)) {
                 if (demo == null) startDemo(settingsStore.snapshot());
                 else connect(demoProfile(), true);
             } else connect(choice, false);
+        });
+    }
+
+    private ConnectionsDialog connectionsDialog() {
+        String stripeBase = options.stripeApiBase() == null ? StripeAccess.LIVE_API_BASE : options.stripeApiBase();
+        return new ConnectionsDialog(settingsStore, work, workspace == null ? null : workspace.profile(), p -> {
+            try (Workspace trial = new Workspace(p, stripeBase)) {
+                return trial.testOnce();
+            }
         });
     }
 

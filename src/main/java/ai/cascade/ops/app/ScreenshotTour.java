@@ -50,11 +50,32 @@ public final class ScreenshotTour {
         return problems;
     }
 
-    /** Takes every page in turn and then calls {@code done} with the files written. */
+    private final java.util.Map<String, java.util.function.Supplier<Parent>> dialogs = new java.util.LinkedHashMap<>();
+
+    /** Also pictures {@code dialog} (rendered offscreen, never shown) as {@code name}.png after the pages. */
+    public ScreenshotTour withDialog(String name, java.util.function.Supplier<Parent> dialog) {
+        dialogs.put(name, dialog);
+        return this;
+    }
+
+    /** Takes every page in turn, then the dialogs, and then calls {@code done} with the files written. */
     public void run(java.util.function.Consumer<List<Path>> done) {
         Deque<ViewId> todo = new ArrayDeque<>(List.of(ViewId.values()));
         List<Path> written = new java.util.ArrayList<>();
-        next(todo, written, done);
+        next(todo, written, pages -> {
+            dialogs.forEach((name, dialog) -> {
+                Scene s = new Scene(dialog.get(), 900, 600);
+                s.getStylesheets().addAll(scene.getStylesheets());
+                Path file = folder.resolve(name + ".png");
+                try {
+                    write(s, file);
+                    written.add(file);
+                } catch (IOException e) {
+                    log.error("Could not write {}: {}", file, e.getMessage());
+                }
+            });
+            done.accept(written);
+        });
     }
 
     private void next(Deque<ViewId> todo, List<Path> written, java.util.function.Consumer<List<Path>> done) {
@@ -68,7 +89,7 @@ public final class ScreenshotTour {
             Path file = folder.resolve(String.format("%02d-%s.png", v.ordinal() + 1, v.name().toLowerCase()));
             collectProblems(v);
             try {
-                write(file);
+                write(scene, file);
                 written.add(file);
             } catch (IOException e) {
                 log.error("Could not write {}: {}", file, e.getMessage());
@@ -121,11 +142,11 @@ public final class ScreenshotTour {
         return false;
     }
 
-    private void write(Path file) throws IOException {
+    private void write(Scene target, Path file) throws IOException {
         Files.createDirectories(folder);
-        scene.getRoot().applyCss();
-        scene.getRoot().layout();
-        WritableImage image = scene.snapshot(null);
+        target.getRoot().applyCss();
+        target.getRoot().layout();
+        WritableImage image = target.snapshot(null);
         ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
         log.info("Wrote {}", file);
     }

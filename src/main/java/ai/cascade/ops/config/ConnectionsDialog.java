@@ -65,8 +65,8 @@ public final class ConnectionsDialog extends FxmlView {
 
     @Override
     protected void didLoad() {
-        reloadList(active == null ? ConnectionProfile.DEMO_NAME : active.name());
         profileList.getSelectionModel().selectedItemProperty().addListener((o, was, name) -> { if (name != null) edit(name); });
+        reloadList(active == null ? ConnectionProfile.DEMO_NAME : active.name());
         newButton.setOnAction(e -> { profileList.getSelectionModel().clearSelection(); fill(ProfileForm.of(blank())); editing = null; setBuiltIn(false); });
         saveButton.setOnAction(e -> save());
         deleteButton.setOnAction(e -> delete());
@@ -112,6 +112,7 @@ public final class ConnectionsDialog extends FxmlView {
         form.setDisable(builtIn);
         saveButton.setDisable(builtIn);
         deleteButton.setDisable(builtIn);
+        testButton.setDisable(ConnectionProfile.DEMO_NAME.equals(editing));   // the demo's servers start with it
         builtInNote.setVisible(builtIn);
         builtInNote.setManaged(builtIn);
         builtInNote.setText(ConnectionProfile.DEMO_NAME.equals(editing)

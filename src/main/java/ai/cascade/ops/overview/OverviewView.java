@@ -55,10 +55,12 @@ public final class OverviewView extends FxmlView implements ConsoleView {
 
     private void showUsers(OverviewFigures.Users u) {
         lastUsers = u;
-        usersList.clear().add("All users", count(u.total()));
+        usersList.clear().add("All users", count(u.total()), "Rows in cascade_users, counted exactly.");
         for (Map.Entry<String, Long> e : u.byTier().entrySet())
-            usersList.add("  " + e.getKey(), count(e.getValue()), u.total() == 0 ? 0.0 : (double) e.getValue() / u.total(), percent(e.getValue(), u.total()));
-        usersList.add("Logged in, last 24 h", count(u.loggedInLast24h())).add("Joined, last 7 days", count(u.joinedLast7d()));
+            usersList.add("  " + e.getKey(), count(e.getValue()), u.total() == 0 ? 0.0 : (double) e.getValue() / u.total(),
+                    percent(e.getValue(), u.total()) + " of users are on the tier \"" + e.getKey() + "\" (cascade_users.subscription_tier).");
+        usersList.add("Logged in, last 24 h", count(u.loggedInLast24h()), "Users whose last_login is within the last 24 hours.")
+                .add("Joined, last 7 days", count(u.joinedLast7d()), "Users created in the last 7 days.");
         showNewest();
     }
 
@@ -69,27 +71,42 @@ public final class OverviewView extends FxmlView implements ConsoleView {
     private void showSubscriptions(OverviewFigures.Subscriptions s) {
         long total = s.byStatus().values().stream().mapToLong(Long::longValue).sum();
         subscriptionsList.clear();
-        s.byStatus().forEach((status, n) -> subscriptionsList.add(status, count(n), total == 0 ? 0.0 : (double) n / total, percent(n, total)));
+        s.byStatus().forEach((status, n) -> subscriptionsList.add(status, count(n), total == 0 ? 0.0 : (double) n / total,
+                percent(n, total) + " of subscriptions have Stripe's status \"" + status + "\"." + statusMeaning(status)));
         subscriptionsList.add("Period ends within 7 days", count(s.endingWithin7Days()), null,
                 "Active, trialing or past-due subscriptions whose current period ends in the next 7 days");
     }
 
     private void showPostgres(OverviewFigures.Postgres p) {
         postgresList.clear()
-                .add("Server", "PostgreSQL " + p.version())
-                .add("Database size", bytes(p.databaseBytes()))
+                .add("Server", "PostgreSQL " + p.version(), "server_version of the connected server.")
+                .add("Database size", bytes(p.databaseBytes()), "pg_database_size of this database: tables, indexes and TOAST.")
                 .add("Connections", count(p.connections()) + " of " + count(p.maxConnections()),
-                        p.maxConnections() == 0 ? 0.0 : (double) p.connections() / p.maxConnections(), "Client backends vs max_connections")
-                .add("Live collaboration sessions", count(p.liveCollaborations()));
+                        p.maxConnections() == 0 ? 0.0 : (double) p.connections() / p.maxConnections(),
+                        "Client connections (pg_stat_activity) against max_connections. Above half, find who holds them before new logins are refused.")
+                .add("Live collaboration sessions", count(p.liveCollaborations()), "collaboration_sessions rows with ended_at still empty.");
+    }
+
+    private static String statusMeaning(String status) {
+        return switch (status) {
+            case "past_due" -> " The latest payment failed; Stripe retries it.";
+            case "unpaid" -> " Retries are exhausted; invoices stay open.";
+            case "incomplete" -> " The first payment needs action within 23 hours.";
+            case "incomplete_expired" -> " The first payment never succeeded.";
+            case "paused" -> " A trial ended without a payment method.";
+            case "trialing" -> " In a free trial.";
+            default -> "";
+        };
     }
 
     private void showRedis(OverviewFigures.Redis r) {
         redisList.clear()
-                .add("Server", "Redis " + r.version() + ", up " + duration(r.uptimeSeconds()))
-                .add("Keys", count(r.keys()))
+                .add("Server", "Redis " + r.version() + ", up " + duration(r.uptimeSeconds()), "redis_version and uptime_in_seconds from INFO.")
+                .add("Keys", count(r.keys()), "DBSIZE of the selected database.")
                 .add("Memory used", bytes(r.usedMemory()) + (r.maxMemory() > 0 ? " of " + bytes(r.maxMemory()) : " (no limit)"),
-                        r.maxMemory() > 0 ? (double) r.usedMemory() / r.maxMemory() : null, null)
-                .add("Clients", count(r.clients()))
+                        r.maxMemory() > 0 ? (double) r.usedMemory() / r.maxMemory() : null,
+                        "used_memory against maxmemory. Near the limit Redis evicts keys (or refuses writes under noeviction).")
+                .add("Clients", count(r.clients()), "connected_clients from INFO.")
                 .add("Hit rate since start", percent(r.hits(), r.hits() + r.misses()), null,
                         "Lifetime keyspace hits / (hits + misses) from INFO stats; the Cache view shows it per interval");
     }

@@ -3,7 +3,6 @@ package ai.cascade.ops.ui;
 import javafx.geometry.HPos;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.Tooltip;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
@@ -30,8 +29,9 @@ public final class FigureList extends GridPane {
         return this;
     }
 
-    public FigureList add(String name, String value) {
-        return add(name, value, null, null);
+    /** A figure with its explanation (shown as a tooltip): what it means and what threshold applies. */
+    public FigureList add(String name, String value, String hint) {
+        return add(name, value, null, hint);
     }
 
     /** A row with a bar of {@code share} (0..1), e.g. a tier's part of all users. */
@@ -43,8 +43,8 @@ public final class FigureList extends GridPane {
         n.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         v.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         if (hint != null) {
-            Tooltip.install(n, new Tooltip(hint));
-            Tooltip.install(v, new Tooltip(hint));
+            LazyTooltip.install(n, () -> hint);
+            LazyTooltip.install(v, () -> hint);
         }
         addRow(rows, n, v);
         if (share != null) {
