@@ -39,11 +39,17 @@ final class HelpDialogs {
             key.getStyleClass().add("shortcut-key");
             grid.addRow(i, key, new Label(SHORTCUTS.get(i)[1]));
         }
+        show(owner, "Keyboard shortcuts", "Keyboard shortcuts", grid);
+    }
+
+    /** A non-modal window with a Close button: help stays open while the person works. */
+    private static void show(Window owner, String title, String header, javafx.scene.Node content) {
         Alert a = new Alert(Alert.AlertType.NONE, null, javafx.scene.control.ButtonType.CLOSE);
         a.initOwner(owner);
-        a.setTitle("Keyboard shortcuts");
-        a.setHeaderText("Keyboard shortcuts");
-        a.getDialogPane().setContent(grid);
+        a.initModality(javafx.stage.Modality.NONE);
+        a.setTitle(title);
+        a.setHeaderText(header);
+        a.getDialogPane().setContent(content);
         a.show();
     }
 
@@ -68,12 +74,7 @@ final class HelpDialogs {
                 servers,
                 new Label("Log: " + logFolder.resolve("cascade-ops.log")));
         box.setId("about");
-        Alert a = new Alert(Alert.AlertType.NONE, null, javafx.scene.control.ButtonType.CLOSE);
-        a.initOwner(owner);
-        a.setTitle("About CASCADE Ops");
-        a.setHeaderText("CASCADE Ops: operations console for CASCADE");
-        a.getDialogPane().setContent(box);
-        a.show();
+        show(owner, "About CASCADE Ops", "CASCADE Ops: operations console for CASCADE", box);
         if (ws == null) {
             servers.setText("Not connected.");
             return;

@@ -52,7 +52,8 @@ class DemoStartTest {
     void theDemoStartsLabelledOffersToConnectAndKeepsASecondConsoleOut(FxRobot robot) {
         ConsoleHarness.awaitSettled(first, Duration.ofSeconds(120));
         assertThat(robot.lookup("#demo-badge").query().isVisible()).isTrue();
-        assertThat(ShellTest.texts(first.shell().content())).contains("All users").contains("800");
+        Fx.until(Duration.ofSeconds(10), "the demo's 800 users on the overview",
+                () -> ShellTest.texts(first.shell().content()).contains("All users") && ShellTest.texts(first.shell().content()).contains("800"));
         Node welcome = robot.lookup("#welcome-panel").query();
         assertThat(welcome.isVisible()).isTrue();
         robot.clickOn("#welcome-dismiss");

@@ -106,6 +106,21 @@ class ShellTest {
         assertThat(robot.lookup("#time-zone-toggle").queryButton().getText()).isEqualTo("Times: UTC");
     }
 
+    @Test
+    void aboutNamesTheVersionsOfTheConsoleAndOfItsServers() {
+        ConsoleHarness.awaitSettled(console, Duration.ofSeconds(30));
+        Fx.run(() -> console.showAbout());
+        Fx.until(Duration.ofSeconds(15), "server versions in About", () -> javafx.stage.Window.getWindows().stream()
+                .filter(w -> w.getScene() != null && w.getScene().lookup("#about") != null)
+                .anyMatch(w -> texts(w.getScene().getRoot()).contains("PostgreSQL 18") && texts(w.getScene().getRoot()).contains("Redis ")));
+        String about = Fx.read(() -> javafx.stage.Window.getWindows().stream()
+                .filter(w -> w.getScene() != null && w.getScene().lookup("#about") != null)
+                .map(w -> texts(w.getScene().getRoot())).findFirst().orElseThrow());
+        assertThat(about).containsPattern("CASCADE Ops \\d+\\.\\d+\\.\\d+").contains("Java 17").contains("cascade-ops.log");
+        Fx.run(() -> javafx.stage.Window.getWindows().stream().filter(w -> w.getScene() != null && w.getScene().lookup("#about") != null)
+                .toList().forEach(javafx.stage.Window::hide));
+    }
+
     static String texts(Node n) {
         StringBuilder b = new StringBuilder();
         collect(n, b);

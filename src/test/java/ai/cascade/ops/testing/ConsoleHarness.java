@@ -51,7 +51,17 @@ public final class ConsoleHarness {
     public static void awaitSettled(Console c, Duration bound) {
         Fx.until(bound, "every part of " + Fx.read(() -> c.shell().currentView()) + " loaded",
                 () -> c.workspace() != null && c.shell().content().lookup("#starting-panel") == null
-                        && panes(c).stream().noneMatch(LoadPane::isBusy));
+                        && panes(c).stream().noneMatch(LoadPane::isBusy) && rendered(c.shell().content()));
+    }
+
+    /** True once a pulse has given every control its skin: before that a ScrollPane shows nothing of its content. */
+    private static boolean rendered(Node n) {
+        if (!n.isVisible()) return true;   // hidden nodes get no CSS pass, hence no skin
+        if (n instanceof javafx.scene.control.Control ctl && ctl.getSkin() == null) return false;
+        if (n instanceof Parent p) {
+            for (Node child : p.getChildrenUnmodifiable()) if (!rendered(child)) return false;
+        }
+        return true;
     }
 
     private static void collect(Node n, List<LoadPane> out) {
