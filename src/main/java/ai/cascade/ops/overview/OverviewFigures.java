@@ -18,7 +18,7 @@ public final class OverviewFigures {
     public record Subscriptions(Map<String, Long> byStatus, long endingWithin7Days) {}
 
     /** {@code hits}/{@code misses} are Redis' lifetime counters (INFO stats), not a rate over time. */
-    public record Redis(String version, long keys, long usedMemory, long maxMemory, long clients, long hits, long misses, long uptimeSeconds) {}
+    public record Redis(String version, long keyCount, long usedMemory, long maxMemory, long clients, long hits, long misses, long uptimeSeconds) {}
 
     public record Postgres(String version, long databaseBytes, int connections, int maxConnections, long liveCollaborations) {}
 

@@ -102,7 +102,7 @@ public final class OverviewView extends FxmlView implements ConsoleView {
     private void showRedis(OverviewFigures.Redis r) {
         redisList.clear()
                 .add("Server", "Redis " + r.version() + ", up " + duration(r.uptimeSeconds()), "redis_version and uptime_in_seconds from INFO.")
-                .add("Keys", count(r.keys()), "DBSIZE of the selected database.")
+                .add("Keys", count(r.keyCount()), "DBSIZE of the selected database.")
                 .add("Memory used", bytes(r.usedMemory()) + (r.maxMemory() > 0 ? " of " + bytes(r.maxMemory()) : " (no limit)"),
                         r.maxMemory() > 0 ? (double) r.usedMemory() / r.maxMemory() : null,
                         "used_memory against maxmemory. Near the limit Redis evicts keys (or refuses writes under noeviction).")
