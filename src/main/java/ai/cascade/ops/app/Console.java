@@ -322,8 +322,7 @@ public final class Console implements ShellCommands {
 
     @Override
     public void quit() {
-        if (stage != null && stage.isShowing() && options.screenshots() == null)
-            saveSettings(s -> s.window = WindowMemory.capture(stage));
+        rememberWindow();
         // Closing pools and stopping servers takes a moment: do it off the FX thread, then exit.
         Thread closer = new Thread(() -> {
             closeConnections();
@@ -331,6 +330,12 @@ public final class Console implements ShellCommands {
         }, "ops-shutdown");
         closer.start();
         if (stage != null) stage.hide();
+    }
+
+    /** Saves the window's size and place for the next start (the last page is saved as it changes). */
+    public void rememberWindow() {
+        if (stage != null && stage.isShowing() && options.screenshots() == null)
+            saveSettings(s -> s.window = WindowMemory.capture(stage));
     }
 
     /** Stops background work, closes the clients and stops the demo servers; blocks, so not on the FX thread. */
