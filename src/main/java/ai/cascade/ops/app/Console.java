@@ -121,8 +121,9 @@ public final class Console implements ShellCommands {
                 long ms = System.currentTimeMillis() - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
                 if (options.firstFrameProbe()) System.out.println("FIRST_FRAME " + ms);
                 log.info("First frame {} ms after the JVM started", ms);
-                // Decoding the window icons can wait until the window is on screen.
+                // The menus and decoding the window icons can wait until the window is on screen.
                 Platform.runLater(() -> {
+                    shell.revealMenus();
                     for (int size : new int[]{16, 32, 48, 64, 128, 256})
                         stage.getIcons().add(new javafx.scene.image.Image(Console.class.getResourceAsStream("/icons/cascade-ops-" + size + ".png")));
                 });

@@ -14,7 +14,10 @@ import javafx.scene.control.Label;
 import javafx.scene.control.Toggle;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
@@ -39,16 +42,11 @@ public final class ShellView extends FxmlView {
     @FXML private Label profileBadge;
     @FXML private VBox navigation;
     @FXML private StackPane content;
-    @FXML private CheckMenuItem utcItem;
-    @FXML private CheckMenuItem darkItem;
-    @FXML private MenuItem resetDemoItem;
-    @FXML private MenuItem connectionsItem;
-    @FXML private MenuItem quitItem;
-    @FXML private MenuItem refreshItem;
-    @FXML private MenuItem shortcutsItem;
-    @FXML private MenuItem logFolderItem;
-    @FXML private MenuItem aboutItem;
     @FXML private StackPane overlay;
+    @FXML private HBox menuSlot;
+    private final CheckMenuItem utcItem = new CheckMenuItem("Show times in UTC");
+    private final CheckMenuItem darkItem = new CheckMenuItem("Dark theme");
+    private final MenuItem resetDemoItem = new MenuItem("Reset demo data…");
 
     private final StatusBar statusBar;
     private final ShellCommands commands;
@@ -85,17 +83,36 @@ public final class ShellView extends FxmlView {
             if (e.getCode() == KeyCode.DOWN) { step(1); e.consume(); }
             if (e.getCode() == KeyCode.UP) { step(-1); e.consume(); }
         });
-        utcItem.selectedProperty().bindBidirectional(time.utcProperty());
-        darkItem.setOnAction(e -> commands.setDarkTheme(darkItem.isSelected()));
-        connectionsItem.setOnAction(e -> commands.openConnections());
-        resetDemoItem.setOnAction(e -> commands.resetDemo());
-        quitItem.setOnAction(e -> commands.quit());
-        refreshItem.setOnAction(e -> refreshCurrent());
-        shortcutsItem.setOnAction(e -> commands.showShortcuts());
-        logFolderItem.setOnAction(e -> commands.openLogFolder());
-        aboutItem.setOnAction(e -> commands.showAbout());
         productionBanner.managedProperty().bind(productionBanner.visibleProperty());
         demoBadge.managedProperty().bind(demoBadge.visibleProperty());
+    }
+
+    /**
+     * The menu bar is drawn from the second frame on: its skin (a popup per menu) is the costliest part
+     * of the first frame, which should come as fast as the window can. Its row keeps its height meanwhile.
+     */
+    public void revealMenus() {
+        if (!menuSlot.getChildren().isEmpty()) return;
+        MenuItem connections = item("Connections…", "Shortcut+K", commands::openConnections);
+        resetDemoItem.setOnAction(e -> commands.resetDemo());
+        Menu file = new Menu("_File", null, connections, resetDemoItem, new SeparatorMenuItem(), item("Quit", "Shortcut+Q", commands::quit));
+        utcItem.setAccelerator(KeyCombination.keyCombination("Shortcut+U"));
+        utcItem.selectedProperty().bindBidirectional(time.utcProperty());
+        darkItem.setOnAction(e -> commands.setDarkTheme(darkItem.isSelected()));
+        Menu view = new Menu("_View", null, item("Reload this page", "F5", this::refreshCurrent), utcItem, darkItem);
+        Menu help = new Menu("_Help", null, item("Keyboard shortcuts", "F1", commands::showShortcuts),
+                item("Open the log folder", null, commands::openLogFolder), new SeparatorMenuItem(),
+                item("About CASCADE Ops", null, commands::showAbout));
+        MenuBar bar = new MenuBar(file, view, help);
+        HBox.setHgrow(bar, javafx.scene.layout.Priority.ALWAYS);
+        menuSlot.getChildren().add(bar);
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable action) {
+        MenuItem i = new MenuItem(text);
+        if (accelerator != null) i.setAccelerator(KeyCombination.keyCombination(accelerator));
+        i.setOnAction(e -> action.run());
+        return i;
     }
 
     /** Ctrl+1…6 open a page, Ctrl+Tab and Ctrl+Shift+Tab step through them, F5 reloads the current one. */
