@@ -24,6 +24,7 @@ import ai.cascade.ops.ui.ConsoleView;
 import ai.cascade.ops.ui.Job;
 import ai.cascade.ops.ui.Problems;
 import ai.cascade.ops.ui.TimeDisplay;
+import ai.cascade.ops.users.UserDirectory;
 import ai.cascade.ops.users.UsersView;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
@@ -214,7 +215,8 @@ public final class Console implements ShellCommands {
     private Map<ViewId, ConsoleView> buildViews(Workspace ws) {
         Map<ViewId, ConsoleView> views = new EnumMap<>(ViewId.class);
         views.put(ViewId.OVERVIEW, new OverviewView(new OverviewFigures(ws), work, time));
-        views.put(ViewId.USERS, new UsersView());
+        javafx.scene.control.Label detail = new javafx.scene.control.Label("Select a user to see everything about them.");
+        views.put(ViewId.USERS, new UsersView(new UserDirectory(ws), detail, row -> { }, work, time));
         views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView());
         views.put(ViewId.CACHE, new CacheView());
         views.put(ViewId.SESSIONS, new SessionsView());

@@ -153,10 +153,14 @@ public final class ShellView extends FxmlView {
         view.refresh();
     }
 
+    /** F5: loads the current page anew, even one that keeps its state between visits. */
     public void refreshCurrent() {
         ConsoleView view = views.get(current.get());
-        if (view != null) view.refresh();
+        if (view != null) view.reload();
     }
+
+    /** The page shown for {@code v}, or null before the views are built. */
+    public ConsoleView view(ViewId v) { return views.get(v); }
 
     public ViewId currentView() { return current.get(); }
 

@@ -88,6 +88,29 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    /** Work on a prepared statement whose parameters the caller binds. */
+    @FunctionalInterface
+    public interface PreparedWork<T> {
+        T run(java.sql.PreparedStatement statement) throws SQLException;
+    }
+
+    /** Like {@link #query} for one parameterised statement: typed input is bound, never spliced into SQL. */
+    public <T> T prepared(String what, int timeoutSeconds, ai.cascade.ops.backend.CancelSignal cancel, String sql, PreparedWork<T> work) {
+        return run(what, c -> {
+            try (java.sql.PreparedStatement st = c.prepareStatement(sql)) {
+                st.setQueryTimeout(timeoutSeconds);
+                cancel.onCancel(() -> {
+                    try {
+                        st.cancel();
+                    } catch (SQLException e) {
+                        org.slf4j.LoggerFactory.getLogger(Database.class).debug("cancel failed: {}", e.getMessage());
+                    }
+                });
+                return work.run(st);
+            }
+        });
+    }
+
     /** Pool figures for the status bar and the database view. */
     public PoolFigures poolFigures() {
         HikariPoolMXBean mx = pool.getHikariPoolMXBean();

@@ -8,4 +8,9 @@ public interface ConsoleView {
 
     /** Called each time the view is shown; loads or refreshes its data in the background. */
     void refresh();
+
+    /** Loads anew on request (F5); a page that keeps its place between visits overrides this. */
+    default void reload() {
+        refresh();
+    }
 }

@@ -1,7 +1,258 @@
 package ai.cascade.ops.users;
 
-import ai.cascade.ops.ui.PlannedView;
+import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.ui.ConsoleView;
+import ai.cascade.ops.ui.CsvExportAction;
+import ai.cascade.ops.ui.FxmlView;
+import ai.cascade.ops.ui.PagedRows;
+import ai.cascade.ops.ui.TimeDisplay;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.DatePicker;
+import javafx.scene.control.IndexedCell;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.skin.VirtualFlow;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import org.controlsfx.control.CheckComboBox;
 
-/** Users: not built yet (issue #4); the page says what it will show. */
-public final class UsersView extends PlannedView {
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Users: one search box that understands what is typed, filters, a virtualized table fetched page by
+ * page as it scrolls, and the selected user's detail beside it.
+ */
+public final class UsersView extends FxmlView implements ConsoleView {
+    static final List<String> STATUSES = List.of("active", "trialing", "past_due", "unpaid", "paused", "incomplete",
+            "incomplete_expired", "canceled", UserQuery.NO_STATUS);
+
+    @FXML private TextField searchField;
+    @FXML private Label searchKind;
+    @FXML private CheckComboBox<String> tierFilter;
+    @FXML private CheckComboBox<String> statusFilter;
+    @FXML private DatePicker loginFrom;
+    @FXML private DatePicker loginTo;
+    @FXML private Button clearFilters;
+    @FXML private Button exportButton;
+    @FXML private HBox adviceBar;
+    @FXML private TextField adviceText;
+    @FXML private Button copyAdvice;
+    @FXML private TableView<UserRow> table;
+    @FXML private TableColumn<UserRow, Number> idColumn;
+    @FXML private TableColumn<UserRow, String> usernameColumn;
+    @FXML private TableColumn<UserRow, String> emailColumn;
+    @FXML private TableColumn<UserRow, String> customerColumn;
+    @FXML private TableColumn<UserRow, String> tierColumn;
+    @FXML private TableColumn<UserRow, String> statusColumn;
+    @FXML private TableColumn<UserRow, LocalDateTime> lastLoginColumn;
+    @FXML private TableColumn<UserRow, LocalDateTime> createdColumn;
+    @FXML private ProgressIndicator loadingIndicator;
+    @FXML private Label countLabel;
+    @FXML private Label problemLabel;
+    @FXML private Button retryButton;
+    @FXML private Label exportLabel;
+    @FXML private StackPane detailHolder;
+
+    private final UserSearchModel model;
+    private final TimeDisplay time;
+    private final Node detail;
+    private final Consumer<UserRow> openDetail;
+    private final ZoneId zone;
+    private boolean shown;
+
+    /** {@code detail} is shown beside the table; {@code openDetail} fills it for the selected user. */
+    public UsersView(UserSearchModel model, Node detail, Consumer<UserRow> openDetail, TimeDisplay time, ZoneId zone) {
+        this.model = model;
+        this.detail = detail;
+        this.openDetail = openDetail;
+        this.time = time;
+        this.zone = zone;
+    }
+
+    public UsersView(UserDirectory directory, Node detail, Consumer<UserRow> openDetail, BackgroundWork work, TimeDisplay time) {
+        this(new UserSearchModel(directory, work), detail, openDetail, time, ZoneId.systemDefault());
+    }
+
+    @Override
+    protected void didLoad() {
+        detailHolder.getChildren().setAll(detail);
+        bindColumns();
+        bindPaging();
+        bindSearch();
+        bindFilters();
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> { if (row != null) openDetail.accept(row); });
+        time.utcProperty().addListener((o, was, utc) -> table.refresh());
+    }
+
+    @Override
+    public void refresh() {
+        root();
+        if (!shown) {   // a later visit keeps the search, its place and the selection
+            shown = true;
+            model.refresh();
+        }
+    }
+
+    @Override
+    public void reload() {
+        root();
+        shown = true;
+        model.refresh();
+    }
+
+    /** For tests and benchmarks: the table and its paged rows. */
+    public TableView<UserRow> table() { return table; }
+
+    public PagedRows<UserRow> rows() { return model.rows(); }
+
+    public UserSearchModel model() { return model; }
+
+    /** Exports the current result to {@code target} (the button asks where first). */
+    public void exportTo(Path target) {
+        model.export(target);
+    }
+
+    private void bindColumns() {
+        idColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().id()));
+        text(usernameColumn, UserRow::username);
+        text(emailColumn, UserRow::email);
+        text(customerColumn, UserRow::customerId);
+        text(tierColumn, UserRow::tier);
+        text(statusColumn, UserRow::status);
+        timeColumn(lastLoginColumn, UserRow::lastLogin);
+        timeColumn(createdColumn, UserRow::createdAt);
+        Map<TableColumn<UserRow, ?>, UserSort> sorts = Map.of(idColumn, UserSort.ID, usernameColumn, UserSort.USERNAME,
+                lastLoginColumn, UserSort.LAST_LOGIN, createdColumn, UserSort.CREATED);
+        // The server sorts (keyset paging needs its order); the table only shows the arrow.
+        table.setSortPolicy(t -> {
+            if (t.getSortOrder().isEmpty()) model.sort(UserSort.ID, true);
+            else {
+                TableColumn<UserRow, ?> first = t.getSortOrder().get(0);
+                model.sort(sorts.getOrDefault(first, UserSort.ID), first.getSortType() == TableColumn.SortType.ASCENDING);
+            }
+            return true;
+        });
+    }
+
+    private static void text(TableColumn<UserRow, String> column, Function<UserRow, String> value) {
+        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
+    }
+
+    private void timeColumn(TableColumn<UserRow, LocalDateTime> column, Function<UserRow, LocalDateTime> value) {
+        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
+        column.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
+            @Override protected void updateItem(LocalDateTime t, boolean empty) {
+                super.updateItem(t, empty);
+                setText(empty ? null : time.formatUtc(t));
+            }
+        });
+    }
+
+    private void bindPaging() {
+        PagedRows<UserRow> rows = model.rows();
+        table.setItems(rows.rows());
+        // Each row shown asks for the next page when it is near the end of what is held.
+        table.setRowFactory(tv -> new TableRow<>() {
+            @Override public void updateIndex(int i) {
+                super.updateIndex(i);
+                if (i >= 0) rows.shown(i);
+            }
+        });
+        rows.setOnHeadShift(n -> {
+            VirtualFlow<?> flow = (VirtualFlow<?>) table.lookup(".virtual-flow");
+            IndexedCell<?> first = flow == null ? null : flow.getFirstVisibleCell();
+            if (first != null) table.scrollTo(Math.max(0, first.getIndex() + n));
+        });
+        loadingIndicator.visibleProperty().bind(rows.loadingProperty());
+        problemLabel.textProperty().bind(rows.problemProperty());
+        rows.problemProperty().addListener((o, was, p) -> {
+            retryButton.setVisible(p != null);
+            retryButton.setManaged(p != null);
+        });
+        retryButton.setOnAction(e -> rows.retry());
+        countLabel.textProperty().bind(model.countProperty());
+        exportLabel.textProperty().bind(model.exportResultProperty());
+        exportButton.setOnAction(e -> CsvExportAction.chooseFile(table.getScene().getWindow(), "cascade-users.csv").ifPresent(this::exportTo));
+    }
+
+    private void bindSearch() {
+        searchField.textProperty().addListener((o, was, typed) -> {
+            model.type(typed);
+            showKind(typed);
+        });
+        showKind("");
+        model.advice().addListener((ListChangeListener<String>) c -> showAdvice());
+        copyAdvice.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(String.join("\n", model.advice()));
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+    }
+
+    private void showKind(String typed) {
+        SearchText s = SearchText.parse(typed);
+        searchKind.setText(switch (s.kind()) {
+            case EVERYONE -> "Showing all users";
+            case USERNAME_PREFIX -> "Usernames starting with \"" + s.value() + "\" (case-sensitive)";
+            case IMPOSSIBLE -> "No user can match this";
+            default -> "Looking up by " + s.kind().label();
+        });
+    }
+
+    private void showAdvice() {
+        boolean any = !model.advice().isEmpty();
+        adviceBar.setVisible(any);
+        adviceBar.setManaged(any);
+        adviceText.setText(String.join("  ", model.advice()));
+    }
+
+    private void bindFilters() {
+        model.tiersInUse().addListener((ListChangeListener<String>) c -> {
+            var checked = new HashSet<>(tierFilter.getCheckModel().getCheckedItems());
+            tierFilter.getItems().setAll(model.tiersInUse());
+            checked.forEach(t -> tierFilter.getCheckModel().check(t));
+        });
+        statusFilter.getItems().setAll(STATUSES);
+        tierFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<String>) c ->
+                model.filterTiers(new HashSet<>(tierFilter.getCheckModel().getCheckedItems())));
+        statusFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<String>) c ->
+                model.filterStatuses(new HashSet<>(statusFilter.getCheckModel().getCheckedItems())));
+        loginFrom.valueProperty().addListener((o, was, d) -> applyLoginRange());
+        loginTo.valueProperty().addListener((o, was, d) -> applyLoginRange());
+        clearFilters.setOnAction(e -> {
+            tierFilter.getCheckModel().clearChecks();
+            statusFilter.getCheckModel().clearChecks();
+            loginFrom.setValue(null);
+            loginTo.setValue(null);
+        });
+    }
+
+    /** The dates are the operator's local days; the column holds UTC. */
+    private void applyLoginRange() {
+        model.filterLastLogin(startOfDayUtc(loginFrom.getValue()), loginTo.getValue() == null ? null : startOfDayUtc(loginTo.getValue().plusDays(1)));
+    }
+
+    private LocalDateTime startOfDayUtc(LocalDate day) {
+        return day == null ? null : day.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    }
 }

@@ -42,10 +42,15 @@ public final class TestServers {
 
     /** A new, empty database with the backend's and Ops' schemas applied; its URL as a libpq URI. */
     public static String freshDatabaseUrl(String hint) {
+        return freshDatabaseUrl(hint, "");
+    }
+
+    /** Like {@link #freshDatabaseUrl(String)}, created with {@code options} (e.g. another collation). */
+    public static String freshDatabaseUrl(String hint, String options) {
         String name = ("t_" + hint.replaceAll("[^A-Za-z0-9]", "_") + "_" + databases.incrementAndGet()).toLowerCase();
         if (name.length() > 60) name = name.substring(name.length() - 60);
         try (Connection c = servers().admin("postgres").getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name);
+            st.execute("CREATE DATABASE " + name + (options.isEmpty() ? "" : " " + options));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
