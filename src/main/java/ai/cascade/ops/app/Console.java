@@ -3,7 +3,10 @@ package ai.cascade.ops.app;
 import ai.cascade.ops.backend.Backend;
 import ai.cascade.ops.backend.Health;
 import ai.cascade.ops.billing.StripeAccess;
+import ai.cascade.ops.billing.RevenueSummary;
+import ai.cascade.ops.billing.SubscriptionDirectory;
 import ai.cascade.ops.billing.SubscriptionsView;
+import ai.cascade.ops.config.Tier;
 import ai.cascade.ops.cache.CacheView;
 import ai.cascade.ops.config.AppDirectories;
 import ai.cascade.ops.config.ConnectionProfile;
@@ -24,6 +27,8 @@ import ai.cascade.ops.ui.ConsoleView;
 import ai.cascade.ops.ui.Job;
 import ai.cascade.ops.ui.Problems;
 import ai.cascade.ops.ui.TimeDisplay;
+import ai.cascade.ops.users.UserDetailPane;
+import ai.cascade.ops.users.UserDetails;
 import ai.cascade.ops.users.UserDirectory;
 import ai.cascade.ops.users.UsersView;
 import atlantafx.base.theme.PrimerDark;
@@ -215,9 +220,11 @@ public final class Console implements ShellCommands {
     private Map<ViewId, ConsoleView> buildViews(Workspace ws) {
         Map<ViewId, ConsoleView> views = new EnumMap<>(ViewId.class);
         views.put(ViewId.OVERVIEW, new OverviewView(new OverviewFigures(ws), work, time));
-        javafx.scene.control.Label detail = new javafx.scene.control.Label("Select a user to see everything about them.");
-        views.put(ViewId.USERS, new UsersView(new UserDirectory(ws), detail, row -> { }, work, time));
-        views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView());
+        UserDetailPane detail = new UserDetailPane(new UserDetails(ws, ws.profile().name()), work, time);
+        views.put(ViewId.USERS, new UsersView(new UserDirectory(ws), detail.root(),
+                row -> detail.show(row.id(), row.username(), row.customerId()), work, time));
+        List<Tier> tiers = settingsStore.snapshot().tiers;
+        views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView(new SubscriptionDirectory(ws, tiers), new RevenueSummary(ws, tiers), tiers, work, time));
         views.put(ViewId.CACHE, new CacheView());
         views.put(ViewId.SESSIONS, new SessionsView());
         views.put(ViewId.DATABASE, new DatabaseView());
@@ -245,6 +252,11 @@ public final class Console implements ShellCommands {
         if (options.screenshots() == null || screenshotsTaken) return;
         screenshotsTaken = true;
         ScreenshotTour tour = new ScreenshotTour(shell, statusBar, scene, options.screenshots())
+                .waitingFor(() -> work.running().isEmpty())
+                .withCloseUp("02b-user-detail", ViewId.USERS, () -> {
+                    if (shell.view(ViewId.USERS) instanceof UsersView users && !users.table().getItems().isEmpty())
+                        users.table().getSelectionModel().select(Math.min(2, users.table().getItems().size() - 1));
+                })
                 .withDialog("07-connections", () -> connectionsDialog().root());
         tour.run(files -> {
             log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());

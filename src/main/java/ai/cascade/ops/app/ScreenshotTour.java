@@ -36,6 +36,8 @@ public final class ScreenshotTour {
     private final Scene scene;
     private final Path folder;
 
+    private BooleanSupplier idle;
+
     public ScreenshotTour(ShellView shell, StatusBar statusBar, Scene scene, Path folder) {
         this.shell = shell;
         this.statusBar = statusBar;
@@ -58,11 +60,42 @@ public final class ScreenshotTour {
         return this;
     }
 
-    /** Takes every page in turn, then the dialogs, and then calls {@code done} with the files written. */
+    private record CloseUp(String name, ViewId view, Runnable arrange) {}
+
+    private final List<CloseUp> closeUps = new java.util.ArrayList<>();
+
+    /** Also pictures page {@code view} after {@code arrange} (e.g. a row selected, its detail open) as {@code name}.png. */
+    public ScreenshotTour withCloseUp(String name, ViewId view, Runnable arrange) {
+        closeUps.add(new CloseUp(name, view, arrange));
+        return this;
+    }
+
+    private void closeUps(Deque<CloseUp> todo, List<Path> written, Runnable done) {
+        CloseUp c = todo.poll();
+        if (c == null) {
+            done.run();
+            return;
+        }
+        shell.select(c.view());
+        c.arrange().run();
+        whenSettled(() -> {
+            Path file = folder.resolve(c.name() + ".png");
+            collectProblems(c.view());
+            try {
+                write(scene, file);
+                written.add(file);
+            } catch (IOException e) {
+                log.error("Could not write {}: {}", file, e.getMessage());
+            }
+            closeUps(todo, written, done);
+        });
+    }
+
+    /** Takes every page in turn, then the close-ups and the dialogs, and then calls {@code done} with the files written. */
     public void run(java.util.function.Consumer<List<Path>> done) {
         Deque<ViewId> todo = new ArrayDeque<>(List.of(ViewId.values()));
         List<Path> written = new java.util.ArrayList<>();
-        next(todo, written, pages -> {
+        next(todo, written, pages -> closeUps(new ArrayDeque<>(closeUps), written, () -> {
             dialogs.forEach((name, dialog) -> {
                 Scene s = new Scene(dialog.get(), 900, 600);
                 s.getStylesheets().addAll(scene.getStylesheets());
@@ -75,7 +108,7 @@ public final class ScreenshotTour {
                 }
             });
             done.accept(written);
-        });
+        }));
     }
 
     private void next(Deque<ViewId> todo, List<Path> written, java.util.function.Consumer<List<Path>> done) {
@@ -123,7 +156,13 @@ public final class ScreenshotTour {
             Health h = statusBar.shown(b);
             if (h != null && h.state() == Health.State.CHECKING) return false;
         }
-        return !anyBusy(shell.content());
+        return !anyBusy(shell.content()) && (idle == null || idle.getAsBoolean());
+    }
+
+    /** Also waits until {@code idleCheck} says no background work is running (pages that load without a LoadPane). */
+    public ScreenshotTour waitingFor(BooleanSupplier idleCheck) {
+        this.idle = idleCheck;
+        return this;
     }
 
     private void collectProblems(ViewId v) {
@@ -133,6 +172,8 @@ public final class ScreenshotTour {
 
     private static void collect(Node n, ViewId v, List<String> out) {
         if (n instanceof LoadPane p && p.problemProperty().get() != null) out.add(v.label() + ": " + p.problemProperty().get());
+        if (n instanceof javafx.scene.control.Label l && l.getStyleClass().contains("problems") && l.isVisible()
+                && l.getText() != null && !l.getText().isBlank()) out.add(v.label() + ": " + l.getText());
         if (n instanceof Parent p) for (Node c : p.getChildrenUnmodifiable()) collect(c, v, out);
     }
 

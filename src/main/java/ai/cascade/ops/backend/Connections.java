@@ -1,14 +1,24 @@
 package ai.cascade.ops.backend;
 
+import ai.cascade.ops.billing.StripeAccess;
 import ai.cascade.ops.cache.RedisConnection;
 import ai.cascade.ops.database.Database;
+import ai.cascade.ops.venice.VeniceHttp;
+
+import java.util.Optional;
 
 /**
  * The clients of the active profile. A backend that is not configured, or whose address is invalid,
  * answers with a {@link BackendException} saying so, so services need no null checks.
+ * Stripe and Venice are optional in a profile: empty when not configured (the default, so a
+ * test double that needs only Postgres and Redis implements two methods).
  */
 public interface Connections {
     Database database();
 
     RedisConnection redis();
+
+    default Optional<StripeAccess> stripe() { return Optional.empty(); }
+
+    default Optional<VeniceHttp> venice() { return Optional.empty(); }
 }

@@ -1,7 +1,281 @@
 package ai.cascade.ops.billing;
 
-import ai.cascade.ops.ui.PlannedView;
+import ai.cascade.ops.backend.Backend;
+import ai.cascade.ops.backend.BackendException;
+import ai.cascade.ops.backend.Connections;
+import ai.cascade.ops.cache.RedisConnection;
+import ai.cascade.ops.config.Tier;
+import ai.cascade.ops.database.Database;
+import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.ui.ConsoleView;
+import ai.cascade.ops.ui.CsvExportAction;
+import ai.cascade.ops.ui.FxmlView;
+import ai.cascade.ops.ui.LoadPane;
+import ai.cascade.ops.ui.PagedRows;
+import ai.cascade.ops.ui.TimeDisplay;
+import ai.cascade.ops.users.SearchText;
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.IndexedCell;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.skin.VirtualFlow;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.VBox;
+import org.controlsfx.control.CheckComboBox;
 
-/** Subscriptions: not built yet (issue #4); the page says what it will show. */
-public final class SubscriptionsView extends PlannedView {
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Subscriptions: the revenue summary per tier, a search with filters by tier, Stripe status and period
+ * end, and a virtualized table fetched page by page as it scrolls, sorted by the server.
+ */
+public final class SubscriptionsView extends FxmlView implements ConsoleView {
+    /** The choices of "period ends within": null days is any time. */
+    record PeriodWindow(Integer days) {
+        static final List<PeriodWindow> CHOICES = List.of(new PeriodWindow(null), new PeriodWindow(1), new PeriodWindow(3),
+                new PeriodWindow(7), new PeriodWindow(14), new PeriodWindow(30), new PeriodWindow(90));
+
+        @Override public String toString() {
+            return days == null ? "any time" : days == 1 ? "1 day" : days + " days";
+        }
+    }
+
+    @FXML private LoadPane summaryPane;
+    @FXML private FlowPane summaryCards;
+    @FXML private VBox notCounted;
+    @FXML private TextField searchField;
+    @FXML private Label searchKind;
+    @FXML private CheckComboBox<String> tierFilter;
+    @FXML private CheckComboBox<String> statusFilter;
+    @FXML private ComboBox<PeriodWindow> endingWithin;
+    @FXML private Button clearFilters;
+    @FXML private Button exportButton;
+    @FXML private HBox adviceBar;
+    @FXML private TextArea adviceText;
+    @FXML private Button copyAdvice;
+    @FXML private TableView<SubscriptionRow> table;
+    @FXML private Label tablePlaceholder;
+    @FXML private TableColumn<SubscriptionRow, Number> idColumn;
+    @FXML private TableColumn<SubscriptionRow, Number> userColumn;
+    @FXML private TableColumn<SubscriptionRow, String> usernameColumn;
+    @FXML private TableColumn<SubscriptionRow, String> stripeColumn;
+    @FXML private TableColumn<SubscriptionRow, String> tierColumn;
+    @FXML private TableColumn<SubscriptionRow, String> statusColumn;
+    @FXML private TableColumn<SubscriptionRow, String> amountColumn;
+    @FXML private TableColumn<SubscriptionRow, LocalDateTime> periodStartColumn;
+    @FXML private TableColumn<SubscriptionRow, LocalDateTime> periodEndColumn;
+    @FXML private TableColumn<SubscriptionRow, LocalDateTime> createdColumn;
+    @FXML private ProgressIndicator loadingIndicator;
+    @FXML private Label countLabel;
+    @FXML private Label problemLabel;
+    @FXML private Button retryButton;
+    @FXML private Label exportLabel;
+
+    private final SubscriptionSearchModel model;
+    private final BackgroundWork work;
+    private final TimeDisplay time;
+    private final Locale locale = Locale.getDefault();
+    private boolean shown;
+
+    public SubscriptionsView(SubscriptionDirectory directory, RevenueSummary revenue, List<Tier> tiers, BackgroundWork work, TimeDisplay time) {
+        this(new SubscriptionSearchModel(directory, revenue, tiers, work), work, time);
+    }
+
+    private SubscriptionsView(SubscriptionSearchModel model, BackgroundWork work, TimeDisplay time) {
+        this.model = model;
+        this.work = work;
+        this.time = time;
+    }
+
+    @Override
+    protected void didLoad() {
+        bindColumns();
+        bindPaging();
+        bindSearch();
+        bindFilters();
+        time.utcProperty().addListener((o, was, utc) -> table.refresh());
+    }
+
+    @Override
+    public void refresh() {
+        root();
+        summaryPane.load(work, "Summing monthly recurring revenue", model.revenueWork(), r -> {
+            RevenueStrip.show(r, summaryCards, notCounted, locale);
+            model.revenueShown(r);
+        });
+        if (!shown) {   // a later visit keeps the search and its place; the summary is read anew
+            shown = true;
+            model.refresh();
+        }
+    }
+
+    /** For tests: the paged rows the table shows. */
+    public PagedRows<SubscriptionRow> rows() { return model.rows(); }
+
+    public SubscriptionSearchModel model() { return model; }
+
+    public TableView<SubscriptionRow> table() { return table; }
+
+    /** Exports the current result to {@code target} in the background (the button asks where first). */
+    public void exportTo(Path target) {
+        model.export(target);
+    }
+
+    private void bindColumns() {
+        idColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().id()));
+        userColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().userId()));
+        text(usernameColumn, SubscriptionRow::username);
+        text(stripeColumn, SubscriptionRow::subscriptionId);
+        text(tierColumn, SubscriptionRow::tier);
+        text(statusColumn, SubscriptionRow::status);
+        text(amountColumn, r -> Money.describe(r.amount(), r.currency(), locale));
+        timeColumn(periodStartColumn, SubscriptionRow::periodStart);
+        timeColumn(periodEndColumn, SubscriptionRow::periodEnd);
+        timeColumn(createdColumn, SubscriptionRow::createdAt);
+        Map<TableColumn<SubscriptionRow, ?>, SubscriptionSort> sorts = Map.of(idColumn, SubscriptionSort.ID,
+                amountColumn, SubscriptionSort.AMOUNT, periodEndColumn, SubscriptionSort.PERIOD_END, createdColumn, SubscriptionSort.CREATED);
+        // The server sorts (keyset paging needs its order); the table only shows the arrow.
+        table.setSortPolicy(t -> {
+            if (t.getSortOrder().isEmpty()) model.sort(SubscriptionSort.ID, true);
+            else {
+                TableColumn<SubscriptionRow, ?> first = t.getSortOrder().get(0);
+                model.sort(sorts.getOrDefault(first, SubscriptionSort.ID), first.getSortType() == TableColumn.SortType.ASCENDING);
+            }
+            return true;
+        });
+    }
+
+    private static void text(TableColumn<SubscriptionRow, String> column, Function<SubscriptionRow, String> value) {
+        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
+    }
+
+    private void timeColumn(TableColumn<SubscriptionRow, LocalDateTime> column, Function<SubscriptionRow, LocalDateTime> value) {
+        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
+        column.setCellFactory(c -> new TableCell<>() {
+            @Override protected void updateItem(LocalDateTime t, boolean empty) {
+                super.updateItem(t, empty);
+                setText(empty ? null : time.formatUtc(t));
+            }
+        });
+    }
+
+    private void bindPaging() {
+        PagedRows<SubscriptionRow> rows = model.rows();
+        table.setItems(rows.rows());
+        // Each row shown asks for the next page when it is near the end of what is held.
+        table.setRowFactory(tv -> new TableRow<>() {
+            @Override public void updateIndex(int i) {
+                super.updateIndex(i);
+                if (i >= 0) rows.shown(i);
+            }
+        });
+        rows.setOnHeadShift(n -> {
+            VirtualFlow<?> flow = (VirtualFlow<?>) table.lookup(".virtual-flow");
+            IndexedCell<?> first = flow == null ? null : flow.getFirstVisibleCell();
+            if (first != null) table.scrollTo(Math.max(0, first.getIndex() + n));
+        });
+        loadingIndicator.visibleProperty().bind(rows.loadingProperty());
+        tablePlaceholder.textProperty().bind(Bindings.when(rows.loadingProperty())
+                .then("Loading…").otherwise("No subscriptions match."));
+        problemLabel.textProperty().bind(rows.problemProperty());
+        rows.problemProperty().addListener((o, was, p) -> {
+            retryButton.setVisible(p != null);
+            retryButton.setManaged(p != null);
+        });
+        retryButton.setOnAction(e -> rows.retry());
+        countLabel.textProperty().bind(model.countProperty());
+        exportLabel.textProperty().bind(model.exportResultProperty());
+        exportButton.setOnAction(e -> CsvExportAction.chooseFile(table.getScene().getWindow(), "cascade-subscriptions.csv")
+                .ifPresent(this::exportTo));
+    }
+
+    private void bindSearch() {
+        searchField.textProperty().addListener((o, was, typed) -> {
+            model.type(typed);
+            showKind(typed);
+        });
+        searchField.setOnAction(e -> model.searchNow(searchField.getText()));
+        showKind("");
+        model.advice().addListener((ListChangeListener<String>) c -> showAdvice());
+        copyAdvice.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(String.join("\n", model.advice()));
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+    }
+
+    private void showKind(String typed) {
+        SearchText s = SearchText.parse(typed);
+        searchKind.setText(switch (s.kind()) {
+            case EVERYONE -> "Showing all subscriptions";
+            case SUBSCRIPTION_ID -> "The subscription " + s.value();
+            case CUSTOMER_ID -> "Subscriptions of the Stripe customer " + s.value();
+            case USER_ID -> "Subscriptions of user " + s.value();
+            case EMAIL -> "Subscriptions of the user with this email";
+            case USERNAME_PREFIX -> "Subscriptions of users whose name starts with \"" + s.value() + "\"";
+            case IMPOSSIBLE -> "No subscription can match this";
+        });
+    }
+
+    private void showAdvice() {
+        boolean any = !model.advice().isEmpty();
+        adviceBar.setVisible(any);
+        adviceBar.setManaged(any);
+        adviceText.setText(String.join("\n", model.advice()));
+        adviceText.setPrefRowCount(Math.max(1, Math.min(3, model.advice().size())));
+    }
+
+    private void bindFilters() {
+        tierFilter.getItems().setAll(model.tiersInUse());
+        model.tiersInUse().addListener((ListChangeListener<String>) c -> {
+            var checked = new HashSet<>(tierFilter.getCheckModel().getCheckedItems());
+            tierFilter.getItems().setAll(model.tiersInUse());
+            checked.forEach(t -> tierFilter.getCheckModel().check(t));
+        });
+        statusFilter.getItems().setAll(SubscriptionQuery.STATUSES);
+        statusFilter.getItems().add(SubscriptionQuery.NONE);
+        tierFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<String>) c -> {
+            showChecked(tierFilter, "Any tier");
+            model.filterTiers(new HashSet<>(tierFilter.getCheckModel().getCheckedItems()));
+        });
+        statusFilter.getCheckModel().getCheckedItems().addListener((ListChangeListener<String>) c -> {
+            showChecked(statusFilter, "Any status");
+            model.filterStatuses(new HashSet<>(statusFilter.getCheckModel().getCheckedItems()));
+        });
+        endingWithin.getItems().setAll(PeriodWindow.CHOICES);
+        endingWithin.getSelectionModel().selectFirst();
+        endingWithin.valueProperty().addListener((o, was, w) -> model.filterEndingWithin(w == null ? null : w.days()));
+        clearFilters.setOnAction(e -> {
+            tierFilter.getCheckModel().clearChecks();
+            statusFilter.getCheckModel().clearChecks();
+            endingWithin.getSelectionModel().selectFirst();
+        });
+    }
+
+    /** The closed filter names what it lets through: "Any tier", or the tiers checked. */
+    private static void showChecked(CheckComboBox<String> filter, String none) {
+        List<String> checked = filter.getCheckModel().getCheckedItems();
+        filter.setTitle(checked.isEmpty() ? none : String.join(", ", checked));
+    }
 }

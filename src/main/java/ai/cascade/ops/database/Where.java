@@ -36,6 +36,13 @@ public final class Where {
         return this;
     }
 
+    /** Adds {@code before + inner's WHERE clause + after} as one condition, e.g. a subquery, with inner's parameters. */
+    public Where andAround(String before, Where inner, String after) {
+        conditions.add(before + inner.sql() + after);
+        values.addAll(inner.values);
+        return this;
+    }
+
     public static Value text(String s) { return (st, i) -> st.setString(i, s); }
 
     public static Value integer(int n) { return (st, i) -> st.setInt(i, n); }

@@ -31,4 +31,13 @@ public final class Figures {
         if (seconds < 172800) return (seconds / 3600) + " h";
         return (seconds / 86400) + " days";
     }
+
+    /** A time left as "4 m 12 s", "1 h 5 m" or "2 d 3 h": two units, precise enough for a TTL that counts down. */
+    public static String remaining(long seconds) {
+        if (seconds < 0) return "—";
+        if (seconds < 60) return seconds + " s";
+        if (seconds < 3600) return (seconds / 60) + " m " + (seconds % 60) + " s";
+        if (seconds < 86400) return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " m";
+        return (seconds / 86400) + " d " + (seconds % 86400 / 3600) + " h";
+    }
 }

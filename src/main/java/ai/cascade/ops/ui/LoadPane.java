@@ -31,6 +31,7 @@ public final class LoadPane extends StackPane {
     private final VBox errorBox = new VBox(8);
     private final Label errorLabel = new Label();
     private Job<?> current;
+    private int loads;
     private Runnable retry;
 
     public LoadPane() {
@@ -65,7 +66,10 @@ public final class LoadPane extends StackPane {
     /** Loads in the background and hands the result to {@code show} on the FX thread; replaces a load in flight. */
     public <T> void load(BackgroundWork work, String title, Work<T> loader, Consumer<T> show) {
         retry = () -> load(work, title, loader, show);
-        if (current != null && current.isRunning()) current.cancel(true);
+        // A job still queued is not "running" yet, and one that finished may not have reported yet:
+        // cancel anything not done, and let only the newest load speak, or an old answer would end the busy state early.
+        int generation = ++loads;
+        if (current != null && !current.isDone()) current.cancel(true);
         errorBox.setVisible(false);
         busyLabel.setText(title + "…");
         busyBox.setVisible(true);
@@ -73,12 +77,15 @@ public final class LoadPane extends StackPane {
         busy.set(true);
         problem.set(null);
         Job<T> job = work.run(title, loader, value -> {
+            if (generation != loads) return;
             busyBox.setVisible(false);
             busy.set(false);
             show.accept(value);
-        }, e -> fail(Problems.describe(e)));
+        }, e -> {
+            if (generation == loads) fail(Problems.describe(e));
+        });
         job.stateProperty().addListener((o, was, state) -> {
-            if (state == Worker.State.CANCELLED) fail("Cancelled. Retry to load again.");
+            if (state == Worker.State.CANCELLED && generation == loads) fail("Cancelled. Retry to load again.");
         });
         current = job;
     }

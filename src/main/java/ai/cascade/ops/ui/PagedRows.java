@@ -88,7 +88,7 @@ public final class PagedRows<R> {
     }
 
     private void cancelInFlight() {
-        if (inFlight != null && inFlight.isRunning()) inFlight.cancel(true);
+        if (inFlight != null && !inFlight.isDone()) inFlight.cancel(true);   // queued jobs too
         inFlight = null;
         loading.set(false);
     }

@@ -143,12 +143,7 @@ public final class UserDirectory {
             case SUBSCRIPTION_ID -> w.and("id IN (SELECT user_id FROM subscriptions WHERE stripe_subscription_id = ?)", Where.text(search.value()));
             // no index on email: a sequential scan, bounded by the page's time limit (indexAdvice says what helps)
             case EMAIL -> w.and("lower(email) = lower(?)", Where.text(search.value()));
-            case USERNAME_PREFIX -> {
-                PrefixRange range = PrefixRange.of(search.value(), usernameOrdering(db, cancel));
-                if (range.indexed()) w.and("venice_username >= ?", Where.text(range.lower()));
-                if (range.upper() != null) w.and("venice_username < ?", Where.text(range.upper()));
-                w.and("starts_with(venice_username, ?)", Where.text(search.value()));
-            }
+            case USERNAME_PREFIX -> usernamePrefix(w, search.value(), db, cancel);
         }
         if (!query.tiers().isEmpty()) w.and("subscription_tier = ANY(?)", Where.textArray(query.tiers()));
         if (!query.statuses().isEmpty()) {
@@ -161,6 +156,21 @@ public final class UserDirectory {
         if (query.lastLoginFrom() != null) w.and("last_login >= ?", Where.object(query.lastLoginFrom()));
         if (query.lastLoginTo() != null) w.and("last_login < ?", Where.object(query.lastLoginTo()));
         return w;
+    }
+
+    /**
+     * Conditions on {@code cascade_users} for the users whose Venice username starts with {@code prefix},
+     * served by the username index (see {@link PrefixRange}); other searches join users through it.
+     */
+    public Where usernamePrefix(String prefix, CancelSignal cancel) {
+        return usernamePrefix(new Where(), prefix, connections.database(), cancel);
+    }
+
+    private Where usernamePrefix(Where w, String prefix, Database db, CancelSignal cancel) {
+        PrefixRange range = PrefixRange.of(prefix, usernameOrdering(db, cancel));
+        if (range.indexed()) w.and("venice_username >= ?", Where.text(range.lower()));
+        if (range.upper() != null) w.and("venice_username < ?", Where.text(range.upper()));
+        return w.and("starts_with(venice_username, ?)", Where.text(prefix));
     }
 
     /** How the username column's collation orders strings, read once: it decides the prefix range. */

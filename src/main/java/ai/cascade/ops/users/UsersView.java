@@ -23,7 +23,6 @@ import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.StackPane;
 import org.controlsfx.control.CheckComboBox;
 
 import java.nio.file.Path;
@@ -70,7 +69,10 @@ public final class UsersView extends FxmlView implements ConsoleView {
     @FXML private Label problemLabel;
     @FXML private Button retryButton;
     @FXML private Label exportLabel;
-    @FXML private StackPane detailHolder;
+    @FXML private javafx.scene.layout.VBox detailHolder;
+    @FXML private Label detailTitle;
+    @FXML private Button closeDetail;
+    @FXML private javafx.scene.control.SplitPane split;
 
     private final UserSearchModel model;
     private final TimeDisplay time;
@@ -94,13 +96,15 @@ public final class UsersView extends FxmlView implements ConsoleView {
 
     @Override
     protected void didLoad() {
-        detailHolder.getChildren().setAll(detail);
+        detailHolder.getChildren().add(detail);
+        javafx.scene.layout.VBox.setVgrow(detail, javafx.scene.layout.Priority.ALWAYS);
+        closeDetail.setOnAction(e -> closeDetail());
+        table.setOnKeyPressed(e -> { if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE) closeDetail(); });
         bindColumns();
         bindPaging();
         bindSearch();
         bindFilters();
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> { if (row != null) openDetail.accept(row); });
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> { if (row != null) openDetail(row); });
         time.utcProperty().addListener((o, was, utc) -> table.refresh());
     }
 
@@ -130,6 +134,21 @@ public final class UsersView extends FxmlView implements ConsoleView {
     /** Exports the current result to {@code target} (the button asks where first). */
     public void exportTo(Path target) {
         model.export(target);
+    }
+
+    /** The detail opens beside the table on selection; until then the table has the whole width. */
+    private void openDetail(UserRow row) {
+        detailTitle.setText("User detail  ·  #" + row.id());
+        if (!split.getItems().contains(detailHolder)) {
+            split.getItems().add(detailHolder);
+            split.setDividerPositions(0.56);
+        }
+        openDetail.accept(row);
+    }
+
+    private void closeDetail() {
+        split.getItems().remove(detailHolder);
+        table.getSelectionModel().clearSelection();
     }
 
     private void bindColumns() {
