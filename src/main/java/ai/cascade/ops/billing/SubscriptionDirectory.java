@@ -26,7 +26,7 @@ import java.util.function.LongConsumer;
  * schema indexes only {@code id} and {@code stripe_subscription_id}: other searches run under a time
  * limit, and {@link #indexAdvice} names the index that would serve them.
  */
-public final class SubscriptionDirectory {
+public final class SubscriptionDirectory implements ai.cascade.ops.database.KeysetSearch<SubscriptionQuery, SubscriptionRow> {
     private static final int PAGE_TIMEOUT_SECONDS = 10;
     private static final String FROM = "subscriptions s LEFT JOIN cascade_users u ON u.id = s.user_id "
             + "LEFT JOIN unnest(?::text[], ?::text[], ?::int[]) AS cfg(tier, currency, digits) ON cfg.tier = s.tier";

@@ -12,6 +12,7 @@ import ai.cascade.ops.ui.CsvExportAction;
 import ai.cascade.ops.ui.FxmlView;
 import ai.cascade.ops.ui.LoadPane;
 import ai.cascade.ops.ui.PagedRows;
+import ai.cascade.ops.ui.PagedTable;
 import ai.cascade.ops.ui.TimeDisplay;
 import ai.cascade.ops.users.SearchText;
 import javafx.beans.binding.Bindings;
@@ -20,16 +21,12 @@ import javafx.collections.ListChangeListener;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
-import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
-import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.FlowPane;
@@ -145,14 +142,14 @@ public final class SubscriptionsView extends FxmlView implements ConsoleView {
     private void bindColumns() {
         idColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().id()));
         userColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().userId()));
-        text(usernameColumn, SubscriptionRow::username);
-        text(stripeColumn, SubscriptionRow::subscriptionId);
-        text(tierColumn, SubscriptionRow::tier);
-        text(statusColumn, SubscriptionRow::status);
-        text(amountColumn, r -> Money.describe(r.amount(), r.currency(), locale));
-        timeColumn(periodStartColumn, SubscriptionRow::periodStart);
-        timeColumn(periodEndColumn, SubscriptionRow::periodEnd);
-        timeColumn(createdColumn, SubscriptionRow::createdAt);
+        PagedTable.textColumn(usernameColumn, SubscriptionRow::username);
+        PagedTable.textColumn(stripeColumn, SubscriptionRow::subscriptionId);
+        PagedTable.textColumn(tierColumn, SubscriptionRow::tier);
+        PagedTable.textColumn(statusColumn, SubscriptionRow::status);
+        PagedTable.textColumn(amountColumn, r -> Money.describe(r.amount(), r.currency(), locale));
+        PagedTable.timeColumn(periodStartColumn, SubscriptionRow::periodStart, time);
+        PagedTable.timeColumn(periodEndColumn, SubscriptionRow::periodEnd, time);
+        PagedTable.timeColumn(createdColumn, SubscriptionRow::createdAt, time);
         Map<TableColumn<SubscriptionRow, ?>, SubscriptionSort> sorts = Map.of(idColumn, SubscriptionSort.ID,
                 amountColumn, SubscriptionSort.AMOUNT, periodEndColumn, SubscriptionSort.PERIOD_END, createdColumn, SubscriptionSort.CREATED);
         // The server sorts (keyset paging needs its order); the table only shows the arrow.
@@ -166,44 +163,12 @@ public final class SubscriptionsView extends FxmlView implements ConsoleView {
         });
     }
 
-    private static void text(TableColumn<SubscriptionRow, String> column, Function<SubscriptionRow, String> value) {
-        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
-    }
-
-    private void timeColumn(TableColumn<SubscriptionRow, LocalDateTime> column, Function<SubscriptionRow, LocalDateTime> value) {
-        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
-        column.setCellFactory(c -> new TableCell<>() {
-            @Override protected void updateItem(LocalDateTime t, boolean empty) {
-                super.updateItem(t, empty);
-                setText(empty ? null : time.formatUtc(t));
-            }
-        });
-    }
-
     private void bindPaging() {
         PagedRows<SubscriptionRow> rows = model.rows();
-        table.setItems(rows.rows());
-        // Each row shown asks for the next page when it is near the end of what is held.
-        table.setRowFactory(tv -> new TableRow<>() {
-            @Override public void updateIndex(int i) {
-                super.updateIndex(i);
-                if (i >= 0) rows.shown(i);
-            }
-        });
-        rows.setOnHeadShift(n -> {
-            VirtualFlow<?> flow = (VirtualFlow<?>) table.lookup(".virtual-flow");
-            IndexedCell<?> first = flow == null ? null : flow.getFirstVisibleCell();
-            if (first != null) table.scrollTo(Math.max(0, first.getIndex() + n));
-        });
-        loadingIndicator.visibleProperty().bind(rows.loadingProperty());
+        PagedTable.attach(table, rows);
+        PagedTable.showStatus(rows, loadingIndicator, problemLabel, retryButton);
         tablePlaceholder.textProperty().bind(Bindings.when(rows.loadingProperty())
                 .then("Loading…").otherwise("No subscriptions match."));
-        problemLabel.textProperty().bind(rows.problemProperty());
-        rows.problemProperty().addListener((o, was, p) -> {
-            retryButton.setVisible(p != null);
-            retryButton.setManaged(p != null);
-        });
-        retryButton.setOnAction(e -> rows.retry());
         countLabel.textProperty().bind(model.countProperty());
         exportLabel.textProperty().bind(model.exportResultProperty());
         exportButton.setOnAction(e -> CsvExportAction.chooseFile(table.getScene().getWindow(), "cascade-subscriptions.csv")

@@ -23,7 +23,7 @@ import java.util.function.LongConsumer;
  * uses an index where the backend's schema has one; where it has none the query is bounded by a
  * time limit and {@link #indexAdvice} names the index that would help.
  */
-public final class UserDirectory {
+public final class UserDirectory implements ai.cascade.ops.database.KeysetSearch<UserQuery, UserRow> {
     static final String COLUMNS = "id, venice_username, email, stripe_customer_id, subscription_tier, subscription_status, last_login, created_at";
     private static final int PAGE_TIMEOUT_SECONDS = 10;
 

@@ -5,6 +5,7 @@ import ai.cascade.ops.ui.ConsoleView;
 import ai.cascade.ops.ui.CsvExportAction;
 import ai.cascade.ops.ui.FxmlView;
 import ai.cascade.ops.ui.PagedRows;
+import ai.cascade.ops.ui.PagedTable;
 import ai.cascade.ops.ui.TimeDisplay;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.ListChangeListener;
@@ -12,14 +13,11 @@ import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.DatePicker;
-import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.control.skin.VirtualFlow;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.HBox;
@@ -153,13 +151,13 @@ public final class UsersView extends FxmlView implements ConsoleView {
 
     private void bindColumns() {
         idColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().id()));
-        text(usernameColumn, UserRow::username);
-        text(emailColumn, UserRow::email);
-        text(customerColumn, UserRow::customerId);
-        text(tierColumn, UserRow::tier);
-        text(statusColumn, UserRow::status);
-        timeColumn(lastLoginColumn, UserRow::lastLogin);
-        timeColumn(createdColumn, UserRow::createdAt);
+        PagedTable.textColumn(usernameColumn, UserRow::username);
+        PagedTable.textColumn(emailColumn, UserRow::email);
+        PagedTable.textColumn(customerColumn, UserRow::customerId);
+        PagedTable.textColumn(tierColumn, UserRow::tier);
+        PagedTable.textColumn(statusColumn, UserRow::status);
+        PagedTable.timeColumn(lastLoginColumn, UserRow::lastLogin, time);
+        PagedTable.timeColumn(createdColumn, UserRow::createdAt, time);
         Map<TableColumn<UserRow, ?>, UserSort> sorts = Map.of(idColumn, UserSort.ID, usernameColumn, UserSort.USERNAME,
                 lastLoginColumn, UserSort.LAST_LOGIN, createdColumn, UserSort.CREATED);
         // The server sorts (keyset paging needs its order); the table only shows the arrow.
@@ -173,42 +171,10 @@ public final class UsersView extends FxmlView implements ConsoleView {
         });
     }
 
-    private static void text(TableColumn<UserRow, String> column, Function<UserRow, String> value) {
-        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
-    }
-
-    private void timeColumn(TableColumn<UserRow, LocalDateTime> column, Function<UserRow, LocalDateTime> value) {
-        column.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
-        column.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
-            @Override protected void updateItem(LocalDateTime t, boolean empty) {
-                super.updateItem(t, empty);
-                setText(empty ? null : time.formatUtc(t));
-            }
-        });
-    }
-
     private void bindPaging() {
         PagedRows<UserRow> rows = model.rows();
-        table.setItems(rows.rows());
-        // Each row shown asks for the next page when it is near the end of what is held.
-        table.setRowFactory(tv -> new TableRow<>() {
-            @Override public void updateIndex(int i) {
-                super.updateIndex(i);
-                if (i >= 0) rows.shown(i);
-            }
-        });
-        rows.setOnHeadShift(n -> {
-            VirtualFlow<?> flow = (VirtualFlow<?>) table.lookup(".virtual-flow");
-            IndexedCell<?> first = flow == null ? null : flow.getFirstVisibleCell();
-            if (first != null) table.scrollTo(Math.max(0, first.getIndex() + n));
-        });
-        loadingIndicator.visibleProperty().bind(rows.loadingProperty());
-        problemLabel.textProperty().bind(rows.problemProperty());
-        rows.problemProperty().addListener((o, was, p) -> {
-            retryButton.setVisible(p != null);
-            retryButton.setManaged(p != null);
-        });
-        retryButton.setOnAction(e -> rows.retry());
+        PagedTable.attach(table, rows);
+        PagedTable.showStatus(rows, loadingIndicator, problemLabel, retryButton);
         countLabel.textProperty().bind(model.countProperty());
         exportLabel.textProperty().bind(model.exportResultProperty());
         exportButton.setOnAction(e -> CsvExportAction.chooseFile(table.getScene().getWindow(), "cascade-users.csv").ifPresent(this::exportTo));
