@@ -16,16 +16,27 @@ public record UserQuery(String text, Set<String> tiers, Set<String> statuses, Lo
         text = text == null ? "" : text;
         tiers = tiers == null ? Set.of() : Set.copyOf(tiers);
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
-        sort = sort == null ? UserSort.ID : sort;
     }
 
+    /**
+     * The order asked for; without one, the search's natural order: by username for a username prefix
+     * (the username index then serves both the match and the order, and the first page comes at once),
+     * by id otherwise.
+     */
+    public UserSort sort() {
+        if (sort != null) return sort;
+        return search().kind() == SearchText.Kind.USERNAME_PREFIX ? UserSort.USERNAME : UserSort.ID;
+    }
+
+    /** A search in its natural order, without filters. */
     public static UserQuery of(String text) {
-        return new UserQuery(text, Set.of(), Set.of(), null, null, UserSort.ID, true);
+        return new UserQuery(text, Set.of(), Set.of(), null, null, null, true);
     }
 
     public UserQuery withText(String t) { return new UserQuery(t, tiers, statuses, lastLoginFrom, lastLoginTo, sort, ascending); }
 
-    public UserQuery withSort(UserSort s, boolean asc) { return new UserQuery(text, tiers, statuses, lastLoginFrom, lastLoginTo, s, asc); }
+    /** {@code s} null returns to the natural order. */
+    public UserQuery withSort(UserSort s, boolean asc) { return new UserQuery(text, tiers, statuses, lastLoginFrom, lastLoginTo, s, s == null || asc); }
 
     public UserQuery withTiers(Set<String> t) { return new UserQuery(text, t, statuses, lastLoginFrom, lastLoginTo, sort, ascending); }
 

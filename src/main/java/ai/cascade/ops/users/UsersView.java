@@ -78,6 +78,7 @@ public final class UsersView extends FxmlView implements ConsoleView {
     private final Consumer<UserRow> openDetail;
     private final ZoneId zone;
     private boolean shown;
+    private boolean reflectingSort;
 
     /** {@code detail} is shown beside the table; {@code openDetail} fills it for the selected user. */
     public UsersView(UserSearchModel model, Node detail, Consumer<UserRow> openDetail, TimeDisplay time, ZoneId zone) {
@@ -162,13 +163,24 @@ public final class UsersView extends FxmlView implements ConsoleView {
                 lastLoginColumn, UserSort.LAST_LOGIN, createdColumn, UserSort.CREATED);
         // The server sorts (keyset paging needs its order); the table only shows the arrow.
         table.setSortPolicy(t -> {
-            if (t.getSortOrder().isEmpty()) model.sort(UserSort.ID, true);
+            if (reflectingSort) return true;
+            if (t.getSortOrder().isEmpty()) model.sort(null, true);
             else {
                 TableColumn<UserRow, ?> first = t.getSortOrder().get(0);
                 model.sort(sorts.getOrDefault(first, UserSort.ID), first.getSortType() == TableColumn.SortType.ASCENDING);
             }
             return true;
         });
+        // The header shows the order the rows are in, also when the search chose it (username for a prefix).
+        model.queryProperty().addListener((o, was, q) -> sorts.forEach((column, sort) -> {
+            if (sort != q.sort()) return;
+            TableColumn.SortType type = q.ascending() ? TableColumn.SortType.ASCENDING : TableColumn.SortType.DESCENDING;
+            if (table.getSortOrder().equals(java.util.List.of(column)) && column.getSortType() == type) return;
+            reflectingSort = true;
+            column.setSortType(type);
+            table.getSortOrder().setAll(java.util.List.of(column));
+            reflectingSort = false;
+        }));
     }
 
     private void bindPaging() {

@@ -88,7 +88,16 @@ class UserDirectoryTest {
         assertThat(names(all(directory, UserQuery.of("Fos%"), 50))).containsExactly("Fos%ter");
         assertThat(names(all(directory, UserQuery.of("back\\"), 50))).containsExactly("back\\slash");
         assertThat(names(all(directory, UserQuery.of("O'"), 50))).contains("O'Brien");
-        assertThat(all(directory, UserQuery.of("😀"), 50)).containsExactlyElementsOf(expected("😀", UserSort.ID, true));
+        assertThat(all(directory, UserQuery.of("😀").withSort(UserSort.ID, true), 50)).containsExactlyElementsOf(expected("😀", UserSort.ID, true));
+    }
+
+    @Test
+    void aUsernamePrefixListsInUsernameOrderUnlessAnotherOrderIsAsked() {
+        assertThat(UserQuery.of("Fos").sort()).isEqualTo(UserSort.USERNAME);
+        assertThat(UserQuery.of("a@b.c").sort()).isEqualTo(UserSort.ID);
+        assertThat(names(all(directory, UserQuery.of("Fos"), 2))).containsExactly("Fos%ter", "Fos_ter", "Foscari", "Foscari_Banker");
+        assertThat(names(all(directory, UserQuery.of("Fos").withSort(UserSort.ID, false), 2)))
+                .containsExactlyElementsOf(expected("Fos", UserSort.ID, false).stream().map(id -> fixture.users.get(id - 1).username()).toList());
     }
 
     @ParameterizedTest

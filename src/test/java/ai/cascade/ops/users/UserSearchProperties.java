@@ -57,7 +57,7 @@ class UserSearchProperties {
 
     private static void check(UserDirectory directory, String typed) {
         List<Integer> want = SearchOracle.answer(fixture, typed, UserSort.ID, true).stream().map(UserFixture.User::id).toList();
-        List<Integer> got = UserDirectoryTest.all(directory, UserQuery.of(typed), 500);
+        List<Integer> got = UserDirectoryTest.all(directory, UserQuery.of(typed).withSort(UserSort.ID, true), 500);
         assertThat(got).as("search for [%s]", typed).containsExactlyElementsOf(want);
     }
 
