@@ -6,14 +6,17 @@ import ai.cascade.ops.config.InvalidSettingException;
 import ai.cascade.ops.config.PostgresAddress;
 import ai.cascade.ops.config.Settings;
 import ai.cascade.ops.database.Database;
+import ai.cascade.ops.demo.DemoDataset;
 import ai.cascade.ops.demo.DemoEnvironment;
 import ai.cascade.ops.demo.DemoLock;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 
 /**
  * The users benchmarks' data: the demo environment with a million users in a bench folder of its own
@@ -43,9 +46,15 @@ final class BenchDemo implements AutoCloseable {
         Path folder = folder();
         DemoLock lock = DemoLock.acquire(folder);
         long started = System.nanoTime();
+        Instant now = Instant.now();
         DemoEnvironment demo = DemoEnvironment.start(folder, USERS, Settings.defaultTiers(), m -> System.err.println("  demo: " + m));
+        // Statistics once, after a generation; reruns keep them, so their plans stay comparable (ANALYZE samples at random).
+        boolean generated = DemoDataset.marker(demo.dataSource()).map(m -> m.completedAt().isAfter(now)).orElse(false);
         try (Connection c = demo.dataSource().getConnection(); Statement st = c.createStatement()) {
-            st.execute("ANALYZE cascade_users, subscriptions");   // fresh statistics, generated now or long ago
+            if (generated) st.execute("ANALYZE cascade_users, subscriptions");
+            try (ResultSet rs = st.executeQuery("SELECT greatest(last_analyze, last_autoanalyze) FROM pg_stat_user_tables WHERE relname = 'cascade_users'")) {
+                System.err.println("planner statistics of cascade_users from " + (rs.next() ? rs.getString(1) : "?"));
+            }
         }
         System.err.printf("demo with %,d users ready in %s in %.1f s%n", USERS, folder, (System.nanoTime() - started) / 1e9);
         Database db = new Database(PostgresAddress.parse(demo.postgresUrl()), "CASCADE Ops bench", 6);

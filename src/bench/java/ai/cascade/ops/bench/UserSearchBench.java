@@ -53,8 +53,10 @@ public final class UserSearchBench {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         long seed = Long.parseLong(System.getenv().getOrDefault("BENCH_SEED", "4"));
         List<Result> results = new ArrayList<>();
+        double[][] floor;
         try (BenchDemo demo = BenchDemo.start(); PsqlSession psql = new PsqlSession(demo.postgresUrl())) {
             UserDirectory users = new UserDirectory(demo.connections());
+            floor = roundTripFloor(demo.database(), psql, runs);
             for (SearchTargets.Figure f : SearchTargets.sample(demo.database(), seed, WARM_UP + runs)) {
                 System.err.println("measuring " + f.label() + "…");
                 try {
@@ -65,8 +67,33 @@ public final class UserSearchBench {
                 }
             }
         }
-        report(results, runs, seed);
+        report(results, floor, runs, seed);
         return results.stream().anyMatch(r -> r.failure() != null) ? 1 : 0;
+    }
+
+    /**
+     * {@code SELECT 1} by the app's path for one statement (Database.prepared: pool, prepared statement, query
+     * time limit) beside psql: the fixed cost per call that no query plan changes, for reading the ratios of
+     * sub-millisecond lookups.
+     */
+    private static double[][] roundTripFloor(Database db, PsqlSession psql, int runs) throws IOException {
+        double[] app = new double[runs], reference = new double[runs];
+        for (int i = 0; i < WARM_UP + runs; i++) {
+            long started = System.nanoTime();
+            db.prepared("a round trip", 10, CancelSignal.NONE, "SELECT 1", st -> {
+                try (ResultSet rs = st.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            double took = (System.nanoTime() - started) / 1e6;
+            double ref = psql.time("SELECT 1");
+            if (i >= WARM_UP) {
+                app[i - WARM_UP] = took;
+                reference[i - WARM_UP] = ref;
+            }
+        }
+        return new double[][] {app, reference};
     }
 
     private static Result measure(SearchTargets.Figure f, UserDirectory users, PsqlSession psql, Database db, int runs) throws IOException {
@@ -124,12 +151,15 @@ public final class UserSearchBench {
                 : modes;
     }
 
-    private static void report(List<Result> results, int runs, long seed) {
+    private static void report(List<Result> results, double[][] floor, int runs, long seed) {
         System.out.println();
         System.out.printf("BENCH users: %,d users, %d runs per figure after %d warm-up runs, %d-row pages, seed %d; reference: %s%n",
                 BenchDemo.USERS, runs, WARM_UP, LIMIT, seed, PsqlSession.version());
         System.out.println("app = UserDirectory.page(query, anchor, true, 200) through the app's HikariCP pool, in-process wall time;");
         System.out.println("reference = the same statement with its values as literals, psql \\timing in one session (results to /dev/null)");
+        System.out.printf(Locale.ROOT, "round-trip floor, SELECT 1 (app: Database.prepared, the pool and driver path every page takes): "
+                        + "app p50 %.3f p95 %.3f ms, psql p50 %.3f p95 %.3f ms%n",
+                percentile(floor[0], 50), percentile(floor[0], 95), percentile(floor[1], 50), percentile(floor[1], 95));
         boolean goalsMet = true;
         for (Result r : results) {
             System.out.println();
