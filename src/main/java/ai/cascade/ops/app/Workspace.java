@@ -32,6 +32,8 @@ public final class Workspace implements Connections, AutoCloseable {
     private final Database database;
     private final RedisConnection redis;
     private final ai.cascade.ops.venice.VeniceHttp venice;
+    /** Built once beside {@link #venice}: its rate limiter is this workspace's one budget of Venice requests. */
+    private final ai.cascade.ops.venice.VeniceClient veniceClient;
     private final StripeAccess stripe;
     private final BackendMonitor monitor = new BackendMonitor(Duration.ofSeconds(1));
     private final Map<Backend, String> unavailable = new EnumMap<>(Backend.class);
@@ -57,6 +59,8 @@ public final class Workspace implements Connections, AutoCloseable {
         this.database = db;
         this.redis = r;
         this.venice = profile.hasVenice() ? new ai.cascade.ops.venice.VeniceHttp(profile.veniceUrl()) : null;
+        this.veniceClient = venice == null ? null : new ai.cascade.ops.venice.VeniceClient(venice, this::redis,
+                ai.cascade.ops.venice.RateLimiter.perMinute(), java.time.Clock.systemUTC());
         this.stripe = profile.hasStripe() ? new StripeAccess(profile.stripeKey(), stripeApiBase) : null;
     }
 
@@ -91,7 +95,7 @@ public final class Workspace implements Connections, AutoCloseable {
                 return null;
             });
             case REDIS -> redis == null ? null : () -> redis.run("PING", c -> { c.ping(); return null; });
-            case VENICE -> venice == null ? null : venice::probe;
+            case VENICE -> veniceClient == null ? null : veniceClient::probe;   // within the same budget of requests
             case STRIPE -> stripe == null ? null : stripe::probe;
         };
     }
@@ -123,6 +127,9 @@ public final class Workspace implements Connections, AutoCloseable {
     public Optional<StripeAccess> stripe() { return Optional.ofNullable(stripe); }
 
     public Optional<ai.cascade.ops.venice.VeniceHttp> venice() { return Optional.ofNullable(venice); }
+
+    @Override
+    public Optional<ai.cascade.ops.venice.VeniceClient> veniceClient() { return Optional.ofNullable(veniceClient); }
 
     private BackendException unavailable(Backend b) {
         String why = unavailable.get(b);

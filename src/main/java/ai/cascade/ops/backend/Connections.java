@@ -3,6 +3,7 @@ package ai.cascade.ops.backend;
 import ai.cascade.ops.billing.StripeAccess;
 import ai.cascade.ops.cache.RedisConnection;
 import ai.cascade.ops.database.Database;
+import ai.cascade.ops.venice.VeniceClient;
 import ai.cascade.ops.venice.VeniceHttp;
 
 import java.util.Optional;
@@ -21,4 +22,11 @@ public interface Connections {
     default Optional<StripeAccess> stripe() { return Optional.empty(); }
 
     default Optional<VeniceHttp> venice() { return Optional.empty(); }
+
+    /**
+     * The profile's cached, throttled Venice client, one per workspace (its rate limiter is the console's budget of
+     * Venice requests). Empty when Venice is not configured, or when these connections share none (test doubles):
+     * a caller may then build its own on {@link #venice()}.
+     */
+    default Optional<VeniceClient> veniceClient() { return Optional.empty(); }
 }

@@ -26,8 +26,10 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Everything about one user beside the users table: the account, the login session, open collaborations,
@@ -250,7 +252,7 @@ public final class UserDetailPane extends FxmlView {
     }
 
     private void offerVenice() {
-        veniceNote.setText(details.veniceConfigured() ? "Loads the citizen's profile from Venice (one request)."
+        veniceNote.setText(details.veniceConfigured() ? "Loads the citizen's profile: from the cache shared with the backend when fresh (5 min), else from Venice (one request)."
                 : "Venice is not configured in this profile: add its URL under File → Connections.");
         veniceButton.setVisible(details.veniceConfigured());
     }
@@ -306,7 +308,9 @@ public final class UserDetailPane extends FxmlView {
         veniceButton.setText("Reload from Venice");
         veniceFacts.clear();
         warn(veniceNote, c.degraded());
-        veniceNote.setText(c.notice() != null ? c.notice() : "As Venice sees it now.");
+        // What it is (degraded, not found, another name), how it came (cache and its age, or live and how long), and caching trouble
+        veniceNote.setText(String.join("\n", Stream.of(c.notice(), c.delivery() + ".", c.cacheNote())
+                .filter(Objects::nonNull).toList()));
         if (!c.found()) return;
         veniceFacts.add("Name", join(" ", c.firstName(), c.lastName()))
                 .add("Username", c.username())

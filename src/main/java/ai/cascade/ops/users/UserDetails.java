@@ -5,15 +5,20 @@ import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.backend.Connections;
 import ai.cascade.ops.billing.StripeAccess;
+import ai.cascade.ops.venice.RateLimiter;
+import ai.cascade.ops.venice.VeniceAnswer;
+import ai.cascade.ops.venice.VeniceClient;
 import ai.cascade.ops.venice.VeniceHttp;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything about one user, one part per backend, so a slow or failing backend costs only its own part.
@@ -72,18 +77,38 @@ public final class UserDetails {
                                      String pauseBehavior, String priceId, Long amount, String currency, String interval,
                                      int items) {}
 
-    /** The Venice citizen profile; {@code degraded} (with {@code notice}) when Venice answered with stand-in data. */
+    /**
+     * The Venice citizen profile as the pane shows it. {@code degraded} (with {@code notice}) when Venice answered with
+     * stand-in data; {@code delivery} says how it came ("From the cache (age 42 s)", "Live from Venice, 230 ms");
+     * {@code cacheNote} is null, or why the cache was not used ("Uncached: Redis at … is unreachable …").
+     */
     public record Citizen(boolean found, boolean degraded, String username, String firstName, String lastName, Boolean ai,
                           String socialClass, Double influence, Double ducats, String guildId, String workplace, String home,
-                          Instant lastActiveAt, Instant createdAt, String notice) {
-        static Citizen none(String username) {
-            return new Citizen(false, false, username, null, null, null, null, null, null, null, null, null, null, null,
-                    "Venice has no citizen \"" + username + "\".");
+                          Instant lastActiveAt, Instant createdAt, String notice, String delivery, String cacheNote) {
+        static Citizen of(VeniceAnswer<ai.cascade.ops.venice.Citizen> answer, String username) {
+            String delivery = answer.fromCache()
+                    ? "From the cache shared with the backend (age " + (answer.cacheAge() == null ? "unknown" : answer.cacheAge().toSeconds() + " s") + ")"
+                    : "Live from Venice, " + answer.latency().toMillis() + " ms";
+            if (!answer.found())
+                return new Citizen(false, false, username, null, null, null, null, null, null, null, null, null, null, null,
+                        "Venice has no citizen \"" + username + "\".", delivery, answer.cacheNote());
+            ai.cascade.ops.venice.Citizen c = answer.value();
+            String notice = null;
+            if (answer.degraded())
+                notice = "Degraded: Venice answered with fallback sample data after an internal error; these values are not this citizen's, and were not cached.";
+            else if (c.username() != null && !c.username().equals(username))
+                notice = "Venice answered for \"" + c.username() + "\", not \"" + username + "\".";
+            return new Citizen(true, notice != null, c.username() == null ? username : c.username(), c.firstName(), c.lastName(),
+                    c.isAi(), c.socialClass(), c.influence(), c.ducats(), c.guildId(),
+                    c.workplace() == null ? null : c.workplace().describe(), c.home(), c.lastActiveAt(), c.createdAt(),
+                    notice, delivery, answer.cacheNote());
         }
     }
 
     private final Connections connections;
     private final String profileName;
+    /** A client of this pane's own, only for connections that share none (test doubles); guarded by this. */
+    private VeniceClient ownVeniceClient;
 
     public UserDetails(Connections connections, String profileName) {
         this.connections = connections;
@@ -207,10 +232,24 @@ public final class UserDetails {
         return StripeLookup.load(stripe, customerId);
     }
 
-    /** The Venice citizen profile; a citizen Venice does not know is a result ({@code found} false), not an error. */
+    /**
+     * The Venice citizen profile, from the cache shared with the backend when fresh, else from Venice (then cached);
+     * a citizen Venice does not know is a result ({@code found} false), not an error.
+     */
     public Citizen venice(String username, CancelSignal cancel) {
-        VeniceHttp venice = connections.venice().orElseThrow(() -> new BackendException(Backend.VENICE,
+        VeniceClient venice = veniceClient().orElseThrow(() -> new BackendException(Backend.VENICE,
                 "Venice is not configured in the profile \"" + profileName + "\": add its URL under File → Connections."));
-        return CitizenLookup.load(venice, username, cancel);
+        return Citizen.of(venice.citizen(username, cancel), username);
+    }
+
+    /** The workspace's shared client (one budget of requests); connections that share none get one of this pane's own. */
+    private synchronized Optional<VeniceClient> veniceClient() {
+        Optional<VeniceClient> shared = connections.veniceClient();
+        if (shared.isPresent()) return shared;
+        Optional<VeniceHttp> http = connections.venice();
+        if (http.isEmpty()) return Optional.empty();
+        if (ownVeniceClient == null)
+            ownVeniceClient = new VeniceClient(http.get(), connections::redis, RateLimiter.perMinute(), Clock.systemUTC());
+        return Optional.of(ownVeniceClient);
     }
 }

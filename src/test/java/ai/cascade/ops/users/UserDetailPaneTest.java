@@ -251,6 +251,14 @@ class UserDetailPaneTest {
         assertThat(fact("veniceFacts", "Name")).isEqualTo("Marco Foscari");
         assertThat(fact("veniceFacts", "Workplace")).isEqualTo("Banco Foscari (bank)");
         assertThat(shownTexts()).anySatisfy(t -> assertThat(t).isEqualTo("active · " + UserDetailPane.money(3000, "eur") + " / month"));
+        assertThat(shownTexts()).anySatisfy(t -> assertThat(t).matches("Live from Venice, \\d+ ms\\."));
+
+        Fx.run(() -> ((Button) node("veniceButton")).fire());   // Reload: the cache shared with the backend answers
+        settle();
+
+        assertThat(veniceServer.getRequestCount()).isEqualTo(1);
+        assertThat(shownTexts()).anySatisfy(t -> assertThat(t).matches("From the cache shared with the backend \\(age \\d+ s\\)\\."));
+        assertThat(fact("veniceFacts", "Name")).isEqualTo("Marco Foscari");
     }
 
     @Test

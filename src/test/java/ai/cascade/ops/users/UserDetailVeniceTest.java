@@ -2,12 +2,16 @@ package ai.cascade.ops.users;
 
 import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
+import ai.cascade.ops.cache.RedisConnection;
+import ai.cascade.ops.testing.TestServers;
 import ai.cascade.ops.users.UserDetailFixtures.TestConnections;
 import ai.cascade.ops.users.UserDetails.Citizen;
 import ai.cascade.ops.venice.VeniceHttp;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,18 +24,30 @@ import static ai.cascade.ops.users.UserDetailFixtures.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The Venice part of a user's detail against a local server speaking Venice's wire format. */
+/** The Venice part of a user's detail against a local server speaking Venice's wire format and a real Redis. */
 class UserDetailVeniceTest {
+    private static RedisConnection redis;
     private MockWebServer server;
     private VeniceHttp venice;
     private UserDetails details;
 
+    @BeforeAll
+    static void redis() {
+        redis = TestServers.freshRedis();
+    }
+
+    @AfterAll
+    static void closeRedis() {
+        redis.close();
+    }
+
     @BeforeEach
     void start() throws IOException {
+        redis.run("emptying the test Redis", c -> c.flushall());
         server = new MockWebServer();
         server.start();
         venice = new VeniceHttp(server.url("/api/").toString());
-        details = new UserDetails(new TestConnections(null, null, null, venice), "test-profile");
+        details = new UserDetails(new TestConnections(null, redis, null, venice), "test-profile");
     }
 
     @AfterEach
@@ -65,6 +81,31 @@ class UserDetailVeniceTest {
         assertThat(c.lastActiveAt()).isEqualTo(Instant.parse("2026-01-15T09:30:00Z"));
         assertThat(c.createdAt()).isEqualTo(Instant.parse("2025-03-01T12:00:00Z"));
         assertThat(server.takeRequest(5, TimeUnit.SECONDS).getTarget()).isEqualTo("/api/citizens/" + FOSCARI);
+        assertThat(c.delivery()).startsWith("Live from Venice, ").endsWith(" ms");
+        assertThat(c.cacheNote()).isNull();
+    }
+
+    @Test
+    void theSecondLookIsFromTheCacheSharedWithTheBackendAndSaysHowOld() {
+        answer(200, fixture("venice/citizen-foscari.json"));
+
+        details.venice(FOSCARI, CancelSignal.NONE);
+        Citizen again = details.venice(FOSCARI, CancelSignal.NONE);
+
+        assertThat(server.getRequestCount()).isEqualTo(1);
+        assertThat(again.delivery()).matches("From the cache shared with the backend \\(age \\d+ s\\)");
+        assertThat(again.firstName()).isEqualTo("Marco");
+    }
+
+    @Test
+    void withoutRedisTheCitizenIsShownLiveAndSaysItIsUncached() {
+        UserDetails noRedis = new UserDetails(new TestConnections(null, null, null, venice), "test-profile");
+        answer(200, fixture("venice/citizen-foscari.json"));
+
+        Citizen c = noRedis.venice(FOSCARI, CancelSignal.NONE);
+
+        assertThat(c.found()).isTrue();
+        assertThat(c.cacheNote()).isEqualTo("Uncached: Redis is not configured in this profile.");
     }
 
     @Test
@@ -96,16 +137,20 @@ class UserDetailVeniceTest {
         Citizen c = details.venice(FOSCARI, CancelSignal.NONE);
 
         assertThat(c.degraded()).isTrue();
-        assertThat(c.notice()).contains("fallback");
+        assertThat(c.notice()).startsWith("Degraded:").contains("fallback").contains("not cached");
+        long keys = redis.run("counting keys", r -> r.dbsize());
+        assertThat(keys).isZero();
     }
 
     @Test
     void aServerErrorIsAClearErrorWithVenicesOwnReason() {
         answer(500, fixture("venice/internal-error.json"));
+        answer(500, fixture("venice/internal-error.json"));
 
         assertThatThrownBy(() -> details.venice(FOSCARI, CancelSignal.NONE))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContaining("Venice answered 500").hasMessageContaining("Airtable request timed out");
+        assertThat(server.getRequestCount()).as("tried once more").isEqualTo(2);
     }
 
     @Test
@@ -115,7 +160,7 @@ class UserDetailVeniceTest {
 
         assertThatThrownBy(() -> details.venice(FOSCARI, CancelSignal.NONE))
                 .isInstanceOf(BackendException.class)
-                .hasMessageContaining("not with Venice's JSON").hasMessageContaining("Venice URL");
+                .hasMessageContaining("an HTML page instead of Venice's JSON").hasMessageContaining("Venice URL");
     }
 
     @Test
@@ -124,7 +169,7 @@ class UserDetailVeniceTest {
 
         details.venice("D'Arco/../get-ledger?x=1", CancelSignal.NONE);
 
-        assertThat(server.takeRequest(5, TimeUnit.SECONDS).getTarget()).isEqualTo("/api/citizens/D'Arco%2F..%2Fget-ledger%3Fx=1");
+        assertThat(server.takeRequest(5, TimeUnit.SECONDS).getTarget()).isEqualTo("/api/citizens/D%27Arco%2F..%2Fget-ledger%3Fx%3D1");
     }
 
     @Test
