@@ -20,6 +20,10 @@ import ai.cascade.ops.demo.DemoEnvironment;
 import ai.cascade.ops.demo.DemoLock;
 import ai.cascade.ops.overview.OverviewFigures;
 import ai.cascade.ops.overview.OverviewView;
+import ai.cascade.ops.sessions.Collaborations;
+import ai.cascade.ops.sessions.LiveSessions;
+import ai.cascade.ops.sessions.RedisSupportActions;
+import ai.cascade.ops.sessions.SessionRevoker;
 import ai.cascade.ops.sessions.SessionsView;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.ChangeConfirmation;
@@ -207,6 +211,11 @@ public final class Console implements ShellCommands {
     private void install(Workspace ws, boolean isDemo) {
         workspace = ws;
         statusBar.attach(ws.monitor());
+        statusBar.setDetails(Backend.VENICE, ws.veniceClient().map(v -> (java.util.function.Supplier<String>) () -> {
+            var n = v.stats();
+            return String.format("Since start: %,d answers from the cache shared with the backend, %,d requests sent to Venice, %,d held back by the rate limit.",
+                    n.fromCache(), n.sentToVenice(), n.refusedByLimit());
+        }).orElse(null));
         ws.startMonitoring();
         Settings settings = settingsStore.snapshot();
         shell.setViews(buildViews(ws), ViewId.parse(settings.lastView));
@@ -226,9 +235,18 @@ public final class Console implements ShellCommands {
         List<Tier> tiers = settingsStore.snapshot().tiers;
         views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView(new SubscriptionDirectory(ws, tiers), new RevenueSummary(ws, tiers), tiers, work, time));
         views.put(ViewId.CACHE, new CacheView());
-        views.put(ViewId.SESSIONS, new SessionsView());
+        String profileName = ws.profile().name();
+        views.put(ViewId.SESSIONS, new SessionsView(new LiveSessions(ws), new SessionRevoker(ws, profileName),
+                new RedisSupportActions(ws, profileName), new Collaborations(ws), work, time, this::openUser, ws.profile(),
+                settingsStore.snapshot().sessionsRefreshSeconds, seconds -> saveSettings(x -> x.sessionsRefreshSeconds = seconds)));
         views.put(ViewId.DATABASE, new DatabaseView());
         return views;
+    }
+
+    /** Another page asks to see a user (e.g. a collaboration's participant): the users page, searched for them. */
+    private void openUser(String username) {
+        shell.select(ViewId.USERS);
+        if (shell.view(ViewId.USERS) instanceof UsersView users) users.search(username);
     }
 
     /** Read-only until proven otherwise: the schema and the login decide what this console may change. */

@@ -34,6 +34,14 @@ public final class StatusBar extends HBox {
     private final TimeDisplay time;
     private BackendMonitor monitor;
 
+    private final Map<Backend, java.util.function.Supplier<String>> details = new java.util.EnumMap<>(Backend.class);
+
+    /** More to say in a backend's tooltip (e.g. Venice answers from the cache vs live); null removes it. */
+    public void setDetails(Backend b, java.util.function.Supplier<String> more) {
+        if (more == null) details.remove(b);
+        else details.put(b, more);
+    }
+
     public StatusBar(BackgroundWork work, TimeDisplay time) {
         this.time = time;
         getStyleClass().add("status-bar");
@@ -47,7 +55,9 @@ public final class StatusBar extends HBox {
             l.setOnMouseClicked(e -> { if (monitor != null) monitor.checkNow(b); });
             LazyTooltip.install(l, () -> {
                 Health h = shown.get(b);
-                return h.message() + "\nChecked " + time.format(h.checkedAt()) + ". Click to check now.";
+                java.util.function.Supplier<String> more = details.get(b);
+                return h.message() + (more == null ? "" : "\n" + more.get())
+                        + "\nChecked " + time.format(h.checkedAt()) + ". Click to check now.";
             });
             indicators.put(b, l);
             getChildren().add(l);

@@ -57,6 +57,19 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs commands on a connection of their own, closed afterwards: for MULTI/EXEC and WATCH (connection state
+     * that other threads' commands on the shared connection would otherwise join) and for pipelines that flush
+     * by hand. Failures become messages a person can act on, as in {@link #run}.
+     */
+    public <T> T runDedicated(String what, Function<StatefulRedisConnection<String, String>, T> work) {
+        try (StatefulRedisConnection<String, String> own = client.connect()) {
+            return work.apply(own);
+        } catch (RedisException e) {
+            throw new BackendException(Backend.REDIS, explain(what, e), e);
+        }
+    }
+
     private synchronized StatefulRedisConnection<String, String> connection() {
         if (connection == null) connection = client.connect();
         return connection;

@@ -19,6 +19,8 @@ public final class Settings {
     public boolean darkTheme;
     public boolean firstRunDismissed;
     public int demoUsers = 50_000;
+    /** The sessions page's auto-refresh interval in seconds (added without a version change: older files lack it, and get the default). */
+    public int sessionsRefreshSeconds = 10;
     public List<Tier> tiers = new ArrayList<>(defaultTiers());
 
     /** Window geometry in screen coordinates. */
@@ -48,6 +50,7 @@ public final class Settings {
         s.darkTheme = darkTheme;
         s.firstRunDismissed = firstRunDismissed;
         s.demoUsers = demoUsers;
+        s.sessionsRefreshSeconds = sessionsRefreshSeconds;
         s.tiers = new ArrayList<>(tiers);
         return s;
     }

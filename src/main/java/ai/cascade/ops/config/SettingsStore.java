@@ -147,6 +147,7 @@ public final class SettingsStore {
         if (s.profiles == null) s.profiles = new java.util.ArrayList<>();
         if (s.tiers == null || s.tiers.isEmpty()) s.tiers = new java.util.ArrayList<>(Settings.defaultTiers());
         if (s.demoUsers <= 0) s.demoUsers = 50_000;
+        if (s.sessionsRefreshSeconds <= 0) s.sessionsRefreshSeconds = 10;
         s.profiles.removeIf(p -> p == null || p.name() == null);
         s.version = Settings.CURRENT_VERSION;
         return s;

@@ -18,11 +18,11 @@ import java.util.List;
  * Reads fields of JSON written by others (the backend's session values, Venice's answers) without
  * trusting their shape: a missing, null or mistyped field is null, never an exception.
  */
-final class LenientJson {
+public final class LenientJson {
     private LenientJson() {}
 
     /** The value as a JSON object, or null when it is not one (not JSON, or an array or a scalar). */
-    static JsonObject object(String text) {
+    public static JsonObject object(String text) {
         if (text == null) return null;
         try {
             JsonElement e = JsonParser.parseString(text);
@@ -33,7 +33,7 @@ final class LenientJson {
     }
 
     /** The strings (and numbers, as written) of a JSON array; empty for anything else. */
-    static List<String> strings(String text) {
+    public static List<String> strings(String text) {
         if (text == null) return List.of();
         try {
             JsonElement e = JsonParser.parseString(text);
@@ -57,12 +57,12 @@ final class LenientJson {
     }
 
     /** A string, or a number or boolean as written; null for objects, arrays and null. */
-    static String text(JsonObject o, String name) {
+    public static String text(JsonObject o, String name) {
         JsonPrimitive p = primitive(o, name);
         return p == null ? null : p.getAsString();
     }
 
-    static Double number(JsonObject o, String name) {
+    public static Double number(JsonObject o, String name) {
         JsonPrimitive p = primitive(o, name);
         if (p == null) return null;
         try {
@@ -72,7 +72,7 @@ final class LenientJson {
         }
     }
 
-    static Long whole(JsonObject o, String name) {
+    public static Long whole(JsonObject o, String name) {
         Double d = number(o, name);
         return d == null || d.isNaN() || d.isInfinite() || d != Math.rint(d) ? null : d.longValue();
     }
@@ -86,7 +86,7 @@ final class LenientJson {
     }
 
     /** ISO-8601 with or without an offset (without one it is UTC, as CASCADE writes), or Unix seconds. */
-    static Instant instant(JsonObject o, String name) {
+    public static Instant instant(JsonObject o, String name) {
         JsonPrimitive p = primitive(o, name);
         if (p == null) return null;
         if (p.isNumber()) return epoch(p.getAsDouble());
@@ -114,7 +114,7 @@ final class LenientJson {
     }
 
     /** Text cut to {@code max} characters, saying how long it was: values from outside can be huge. */
-    static String shortened(String s, int max) {
+    public static String shortened(String s, int max) {
         if (s == null || s.length() <= max) return s;
         return s.substring(0, max) + "… (" + s.length() + " characters)";
     }

@@ -18,9 +18,9 @@ import java.util.List;
  * not strings, or huge. Whatever the value, the token id leaves this class only masked.
  * TYPE, STRLEN, PTTL and GET count as keyspace hits; a person opening one user's detail is worth that.
  */
-final class LoginReader {
+public final class LoginReader {
     /** Larger session values are not read: a session is a few hundred bytes, a megabyte is already a fault. */
-    static final long LARGEST_VALUE_READ = 4L << 20;
+    public static final long LARGEST_VALUE_READ = 4L << 20;
     private static final int LONGEST_TEXT_SHOWN = 512;
 
     private LoginReader() {}
@@ -46,7 +46,7 @@ final class LoginReader {
     }
 
     /** The session's fields; anything missing or malformed is named in {@code problems}, never thrown. */
-    static Session parse(String value, long bytes, long ttlMillis, int userId) {
+    public static Session parse(String value, long bytes, long ttlMillis, int userId) {
         JsonObject o = LenientJson.object(value);
         if (o == null)
             return unreadable(Shape.NOT_JSON, ttlMillis, bytes, "The value is not JSON (" + bytes + " bytes); it is not shown.");

@@ -123,6 +123,28 @@ public final class UsersView extends FxmlView implements ConsoleView {
         model.refresh();
     }
 
+    /** Shows the users matching {@code text} at once, as if typed (another page opens a user here). */
+    public void search(String text) {
+        root();
+        shown = true;
+        searchField.setText(text);
+        model.searchNow(text);
+        // Another page named one user: select them (opening their detail) once their row arrives.
+        ListChangeListener<UserRow> selectWhenShown = new ListChangeListener<>() {
+            @Override public void onChanged(Change<? extends UserRow> c) {
+                for (int i = 0; i < table.getItems().size() && i < 50; i++)
+                    if (table.getItems().get(i).username().equals(text)) {
+                        table.getItems().removeListener(this);
+                        table.getSelectionModel().clearAndSelect(i);
+                        table.scrollTo(i);
+                        return;
+                    }
+                if (!table.getItems().isEmpty()) table.getItems().removeListener(this);   // the first page came without them
+            }
+        };
+        table.getItems().addListener(selectWhenShown);
+    }
+
     /** For tests and benchmarks: the table and its paged rows. */
     public TableView<UserRow> table() { return table; }
 

@@ -115,4 +115,15 @@ class UsersViewTest {
             assertThat(watchdog.worstDelayMs()).as("worst FX answer while searching").isLessThan(500);
         }
     }
+
+    @Test
+    void anotherPageOpeningAUserSearchesAndSelectsThem() {
+        UsersView view = openUsers();
+        Fx.run(() -> view.search("Foscari"));
+        Fx.until(BOUND, "Foscari selected", () -> {
+            UserRow r = view.table().getSelectionModel().getSelectedItem();
+            return r != null && r.username().equals("Foscari");
+        });
+        assertThat(shownNames(view)).containsExactly("Foscari", "Foscari_Banker");
+    }
 }

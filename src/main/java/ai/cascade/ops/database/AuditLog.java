@@ -1,0 +1,72 @@
+package ai.cascade.ops.database;
+
+import ai.cascade.ops.backend.BackendException;
+import com.google.gson.JsonObject;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+
+/**
+ * Ops' append-only audit log ({@code ops.audit_log}). Every change the console makes is recorded here
+ * first: when the entry cannot be written, the change is not made. Who and when are stamped by the
+ * server (the login's session_user, the server's clock); callers pass what and why, never a secret.
+ */
+public final class AuditLog {
+    /** Seconds the insert may take: an operator is waiting on it. */
+    private static final int TIME_LIMIT_SECONDS = 5;
+
+    /** The written entry: its id, the server's {@code actor} (session_user) and {@code at} (UTC). */
+    public record Entry(long id, String actor, LocalDateTime at) {}
+
+    private AuditLog() {}
+
+    /**
+     * Appends one entry and returns it. Throws a {@link BackendException} saying that nothing was changed when
+     * the login may not write the log (a monitoring login) or Postgres does not answer.
+     */
+    public static Entry append(Database db, String profile, String action, String target, String reason, JsonObject details) {
+        try {
+            return db.prepared("writing the audit entry for " + action, TIME_LIMIT_SECONDS, ai.cascade.ops.backend.CancelSignal.NONE,
+                    "INSERT INTO ops.audit_log(profile, action, target, reason, details) VALUES (?, ?, ?, ?, ?::jsonb) RETURNING id, actor, at",
+                    st -> {
+                        st.setString(1, profile);
+                        st.setString(2, action);
+                        st.setString(3, target);
+                        st.setString(4, reason);
+                        st.setString(5, details == null ? null : details.toString());
+                        try (ResultSet rs = st.executeQuery()) {
+                            rs.next();
+                            return new Entry(rs.getLong(1), rs.getString(2), rs.getObject(3, LocalDateTime.class));
+                        }
+                    });
+        } catch (BackendException e) {
+            throw new BackendException(e.backend(), refusal(db, e) + " Nothing was changed: every change is audited first.", e);
+        }
+    }
+
+    /** True when the connected login may append to the log (a support login); false for a monitoring login. */
+    public static boolean mayAppend(Database db) {
+        return db.run("checking whether this login may write the audit log", c -> {
+            try (var st = c.createStatement()) {
+                st.setQueryTimeout(TIME_LIMIT_SECONDS);
+                try (ResultSet rs = st.executeQuery("SELECT to_regclass('ops.audit_log') IS NOT NULL "
+                        + "AND has_table_privilege('ops.audit_log', 'INSERT')")) {
+                    rs.next();
+                    return rs.getBoolean(1);
+                }
+            }
+        });
+    }
+
+    private static String refusal(Database db, BackendException e) {
+        if (e.getCause() instanceof SQLException s) {
+            if ("42501".equals(s.getSQLState()))
+                return "The login \"" + db.address().user() + "\" may not write CASCADE Ops' audit log (a monitoring login): "
+                        + "only members of cascade_ops_support may make changes.";
+            if ("42P01".equals(s.getSQLState()) || "3F000".equals(s.getSQLState()))
+                return "This server has no CASCADE Ops audit log (ops.audit_log): an administrator runs the migration command.";
+        }
+        return "The audit entry could not be written: " + e.getMessage();
+    }
+}
