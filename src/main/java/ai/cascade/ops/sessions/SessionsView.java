@@ -311,7 +311,18 @@ public final class SessionsView extends FxmlView implements ConsoleView {
     }
 
     private void bindChart() {
-        if (model != null) countChart.getData().add(model.counts());
+        countChart.getData().add(model.counts());
+        // Auto-ranging over one point spans a day backwards; keep at least two minutes around the points instead.
+        countTimeAxis.setAutoRanging(false);
+        model.counts().getData().addListener((javafx.collections.ListChangeListener<javafx.scene.chart.XYChart.Data<Number, Number>>) c -> {
+            var points = model.counts().getData();
+            if (points.isEmpty()) return;
+            double first = points.get(0).getXValue().doubleValue(), last = points.get(points.size() - 1).getXValue().doubleValue();
+            double span = Math.max(120, last - first);
+            countTimeAxis.setLowerBound(last - span - 5);
+            countTimeAxis.setUpperBound(last + 5);
+            countTimeAxis.setTickUnit(Math.max(10, Math.round(span / 6 / 10) * 10));
+        });
         DateTimeFormatter hms = DateTimeFormatter.ofPattern("HH:mm:ss");
         countTimeAxis.setTickLabelFormatter(new StringConverter<>() {
             @Override public String toString(Number n) {
