@@ -28,9 +28,10 @@ xvfb=$!
 trap 'kill $xvfb 2>/dev/null' EXIT
 export DISPLAY=$display
 sleep 1
-# Same treatment for both: a CDS archive of each one's classes, trained under this display.
+# Same treatment for both: a CDS archive of each one's classes, trained under this display (an installed
+# console's archive is trained in the .deb's postinst, under a display when there is one, else offscreen).
 bash packaging/train-cds.sh "$bench/bare-window" bare-window ai.cascade.ops.bench.BareWindow
-echo "console CDS archive: trained offscreen at build time ($(du -h "$app/lib/app/cascade-ops.jsa" | cut -f1))"
+bash packaging/train-cds.sh "$app"   # the console too, under this display: the same treatment as the bare window
 
 python3 - "$app/bin/cascade-ops" "$bench/bare-window/bin/bare-window" "$runs" <<'PY'
 import os, statistics, subprocess, sys, time

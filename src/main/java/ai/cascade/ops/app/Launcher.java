@@ -29,9 +29,11 @@ public final class Launcher {
             switch (args[i]) {
                 case "--screenshots" -> screenshots = Path.of(value(args, ++i, "--screenshots needs a folder"));
                 case "--first-frame-probe" -> firstFrameProbe = true;
-                case "--cds-training" -> {   // packaging: one offscreen start whose classes go into the CDS archive
+                case "--cds-training" -> {   // packaging: one start to the first frame whose classes go into the CDS archive
                     firstFrameProbe = true;
-                    headless();
+                    // on a display the archive also holds the desktop toolkit's classes; without one, offscreen
+                    String display = System.getenv("DISPLAY");
+                    if (display == null || display.isBlank()) headless();
                 }
                 case "--stripe-api-base" -> stripeBase = value(args, ++i, "--stripe-api-base needs a URL");
                 case "--self-check" -> System.exit(SelfCheck.run(i + 1 < args.length ? args[i + 1] : null));
