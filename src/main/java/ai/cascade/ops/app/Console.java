@@ -275,6 +275,9 @@ public final class Console implements ShellCommands {
                     if (shell.view(ViewId.USERS) instanceof UsersView users && !users.table().getItems().isEmpty())
                         users.table().getSelectionModel().select(Math.min(2, users.table().getItems().size() - 1));
                 })
+                .withCloseUp("05b-collaborations", ViewId.SESSIONS, () -> {
+                    if (shell.view(ViewId.SESSIONS) instanceof SessionsView sessions) sessions.showCollaborations();
+                })
                 .withDialog("07-connections", () -> connectionsDialog().root());
         tour.run(files -> {
             log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());

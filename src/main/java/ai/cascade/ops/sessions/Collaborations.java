@@ -2,7 +2,7 @@ package ai.cascade.ops.sessions;
 
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.backend.Connections;
-import ai.cascade.ops.users.LenientJson;
+import ai.cascade.ops.backend.LenientJson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 

@@ -5,7 +5,7 @@ import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.Connections;
 import ai.cascade.ops.config.Secrets;
 import ai.cascade.ops.database.AuditLog;
-import ai.cascade.ops.users.LenientJson;
+import ai.cascade.ops.backend.LenientJson;
 import ai.cascade.ops.users.LoginReader;
 import com.google.gson.JsonObject;
 import io.lettuce.core.RedisCommandExecutionException;

@@ -184,6 +184,12 @@ public final class SessionsView extends FxmlView implements ConsoleView {
         loadCollaborations();
     }
 
+    /** Opens the collaboration sessions tab (screenshots; a link from elsewhere). */
+    public void showCollaborations() {
+        root();
+        tabs.getSelectionModel().select(1);
+    }
+
     /** For tests and benchmarks. */
     public TableView<SessionRow> table() { return table; }
 

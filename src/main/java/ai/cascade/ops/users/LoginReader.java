@@ -1,5 +1,6 @@
 package ai.cascade.ops.users;
 
+import ai.cascade.ops.backend.LenientJson;
 import ai.cascade.ops.cache.RedisConnection;
 import ai.cascade.ops.config.Secrets;
 import ai.cascade.ops.users.UserDetails.Login;

@@ -1,5 +1,6 @@
 package ai.cascade.ops.users;
 
+import ai.cascade.ops.backend.LenientJson;
 import ai.cascade.ops.backend.Backend;
 import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;

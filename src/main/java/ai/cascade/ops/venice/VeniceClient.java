@@ -1,5 +1,6 @@
 package ai.cascade.ops.venice;
 
+import ai.cascade.ops.backend.LenientJson;
 import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.cache.RedisConnection;
@@ -148,7 +149,7 @@ public final class VeniceClient {
             throw failed("Venice's answer for the " + reading.what() + " is larger than " + (policy.largestBody() >> 20)
                     + " MB: refused and not cached (an answer is a few kilobytes). Check the Venice URL.");
         JsonObject json = VeniceJson.object(r.body());
-        String error = VeniceJson.shortened(VeniceJson.text(json, "error"), 200);
+        String error = LenientJson.shortened(LenientJson.text(json, "error"), 200);
         if (r.code() == 429)
             throw failed("Venice is rate-limiting this address (429)" + (r.retryAfter() == null ? "" : " and asks to wait "
                     + Math.max(1, r.retryAfter().toSeconds()) + " s") + ": try again later. Nothing was cached.");
@@ -172,8 +173,8 @@ public final class VeniceClient {
 
     /** The item of a successful answer ({@code success: true} and an object under the field), else null. */
     private static JsonObject usable(JsonObject json, Reading<?> reading) {
-        if (json == null || !Boolean.TRUE.equals(VeniceJson.bool(json, "success"))) return null;
-        return VeniceJson.child(json, reading.field());
+        if (json == null || !Boolean.TRUE.equals(LenientJson.bool(json, "success"))) return null;
+        return LenientJson.child(json, reading.field());
     }
 
     private String notVenice(VeniceExchange.Reply r) {

@@ -4,19 +4,19 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 
+import static ai.cascade.ops.backend.LenientJson.bool;
+import static ai.cascade.ops.backend.LenientJson.child;
+import static ai.cascade.ops.backend.LenientJson.instant;
+import static ai.cascade.ops.backend.LenientJson.number;
+import static ai.cascade.ops.backend.LenientJson.text;
+
 import java.io.IOException;
 import java.io.StringReader;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -77,60 +77,5 @@ final class VeniceJson {
     private static String home(JsonObject c) {
         Citizen.Place p = place(c, "home");
         return p == null ? null : p.describe();
-    }
-
-    static JsonObject child(JsonObject o, String name) {
-        JsonElement e = o == null ? null : o.get(name);
-        return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
-    }
-
-    private static JsonPrimitive primitive(JsonObject o, String name) {
-        JsonElement e = o == null ? null : o.get(name);
-        return e != null && e.isJsonPrimitive() ? e.getAsJsonPrimitive() : null;
-    }
-
-    static String text(JsonObject o, String name) {
-        JsonPrimitive p = primitive(o, name);
-        return p == null ? null : p.getAsString();
-    }
-
-    static Double number(JsonObject o, String name) {
-        JsonPrimitive p = primitive(o, name);
-        if (p == null) return null;
-        try {
-            double d = p.isNumber() ? p.getAsDouble() : Double.parseDouble(p.getAsString().trim());
-            return Double.isFinite(d) ? d : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    static Boolean bool(JsonObject o, String name) {
-        JsonPrimitive p = primitive(o, name);
-        if (p == null) return null;
-        if (p.isBoolean()) return p.getAsBoolean();
-        String s = p.getAsString().trim();
-        return s.equalsIgnoreCase("true") ? Boolean.TRUE : s.equalsIgnoreCase("false") ? Boolean.FALSE : null;
-    }
-
-    /** ISO-8601 with an offset, or without one (UTC); anything else is null. */
-    static Instant instant(JsonObject o, String name) {
-        String s = text(o, name);
-        if (s == null) return null;
-        try {
-            return OffsetDateTime.parse(s.trim()).toInstant();
-        } catch (DateTimeParseException withoutOffset) {
-            try {
-                return LocalDateTime.parse(s.trim()).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException notADate) {
-                return null;
-            }
-        }
-    }
-
-    /** Text cut to {@code max} characters: error texts come from outside and can be long. */
-    static String shortened(String s, int max) {
-        if (s == null || s.length() <= max) return s;
-        return s.substring(0, max) + "…";
     }
 }

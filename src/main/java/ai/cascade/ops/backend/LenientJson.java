@@ -1,4 +1,4 @@
-package ai.cascade.ops.users;
+package ai.cascade.ops.backend;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -46,7 +46,7 @@ public final class LenientJson {
         }
     }
 
-    static JsonObject child(JsonObject o, String name) {
+    public static JsonObject child(JsonObject o, String name) {
         JsonElement e = o == null ? null : o.get(name);
         return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
     }
@@ -66,7 +66,8 @@ public final class LenientJson {
         JsonPrimitive p = primitive(o, name);
         if (p == null) return null;
         try {
-            return p.isNumber() ? p.getAsDouble() : Double.valueOf(p.getAsString().trim());
+            double d = p.isNumber() ? p.getAsDouble() : Double.parseDouble(p.getAsString().trim());
+            return Double.isFinite(d) ? d : null;
         } catch (NumberFormatException e) {
             return null;
         }
@@ -77,7 +78,7 @@ public final class LenientJson {
         return d == null || d.isNaN() || d.isInfinite() || d != Math.rint(d) ? null : d.longValue();
     }
 
-    static Boolean bool(JsonObject o, String name) {
+    public static Boolean bool(JsonObject o, String name) {
         JsonPrimitive p = primitive(o, name);
         if (p == null) return null;
         if (p.isBoolean()) return p.getAsBoolean();
