@@ -275,6 +275,12 @@ public final class Console implements ShellCommands {
                     if (shell.view(ViewId.USERS) instanceof UsersView users && !users.table().getItems().isEmpty())
                         users.table().getSelectionModel().select(Math.min(2, users.table().getItems().size() - 1));
                 })
+                .withCloseUp("02c-index-advice", ViewId.USERS, () -> {
+                    if (shell.view(ViewId.USERS) instanceof UsersView users) {
+                        users.closeDetail();
+                        users.search("Marco.Foscari@Gmail.com");
+                    }
+                })
                 .withCloseUp("05b-collaborations", ViewId.SESSIONS, () -> {
                     if (shell.view(ViewId.SESSIONS) instanceof SessionsView sessions) sessions.showCollaborations();
                 })

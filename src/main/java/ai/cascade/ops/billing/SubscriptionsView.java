@@ -12,6 +12,7 @@ import ai.cascade.ops.ui.CsvExportAction;
 import ai.cascade.ops.ui.FxmlView;
 import ai.cascade.ops.ui.LoadPane;
 import ai.cascade.ops.ui.PagedRows;
+import ai.cascade.ops.ui.IndexAdviceBar;
 import ai.cascade.ops.ui.PagedTable;
 import ai.cascade.ops.ui.TimeDisplay;
 import ai.cascade.ops.users.SearchText;
@@ -27,8 +28,6 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
@@ -182,12 +181,7 @@ public final class SubscriptionsView extends FxmlView implements ConsoleView {
         });
         searchField.setOnAction(e -> model.searchNow(searchField.getText()));
         showKind("");
-        model.advice().addListener((ListChangeListener<String>) c -> showAdvice());
-        copyAdvice.setOnAction(e -> {
-            ClipboardContent content = new ClipboardContent();
-            content.putString(String.join("\n", model.advice()));
-            Clipboard.getSystemClipboard().setContent(content);
-        });
+        IndexAdviceBar.bind(model.advice(), adviceBar, adviceText, copyAdvice);
     }
 
     private void showKind(String typed) {
@@ -201,14 +195,6 @@ public final class SubscriptionsView extends FxmlView implements ConsoleView {
             case USERNAME_PREFIX -> "Subscriptions of users whose name starts with \"" + s.value() + "\"";
             case IMPOSSIBLE -> "No subscription can match this";
         });
-    }
-
-    private void showAdvice() {
-        boolean any = !model.advice().isEmpty();
-        adviceBar.setVisible(any);
-        adviceBar.setManaged(any);
-        adviceText.setText(String.join("\n", model.advice()));
-        adviceText.setPrefRowCount(Math.max(1, Math.min(3, model.advice().size())));
     }
 
     private void bindFilters() {

@@ -5,6 +5,7 @@ import ai.cascade.ops.ui.ConsoleView;
 import ai.cascade.ops.ui.CsvExportAction;
 import ai.cascade.ops.ui.FxmlView;
 import ai.cascade.ops.ui.PagedRows;
+import ai.cascade.ops.ui.IndexAdviceBar;
 import ai.cascade.ops.ui.PagedTable;
 import ai.cascade.ops.ui.TimeDisplay;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -18,8 +19,6 @@ import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.HBox;
 import org.controlsfx.control.CheckComboBox;
 
@@ -51,7 +50,7 @@ public final class UsersView extends FxmlView implements ConsoleView {
     @FXML private Button clearFilters;
     @FXML private Button exportButton;
     @FXML private HBox adviceBar;
-    @FXML private TextField adviceText;
+    @FXML private javafx.scene.control.TextArea adviceText;
     @FXML private Button copyAdvice;
     @FXML private TableView<UserRow> table;
     @FXML private TableColumn<UserRow, Number> idColumn;
@@ -167,7 +166,8 @@ public final class UsersView extends FxmlView implements ConsoleView {
         openDetail.accept(row);
     }
 
-    private void closeDetail() {
+    /** Closes the detail pane; the table takes the whole width again. */
+    public void closeDetail() {
         split.getItems().remove(detailHolder);
         table.getSelectionModel().clearSelection();
     }
@@ -220,12 +220,7 @@ public final class UsersView extends FxmlView implements ConsoleView {
             showKind(typed);
         });
         showKind("");
-        model.advice().addListener((ListChangeListener<String>) c -> showAdvice());
-        copyAdvice.setOnAction(e -> {
-            ClipboardContent content = new ClipboardContent();
-            content.putString(String.join("\n", model.advice()));
-            Clipboard.getSystemClipboard().setContent(content);
-        });
+        IndexAdviceBar.bind(model.advice(), adviceBar, adviceText, copyAdvice);
     }
 
     private void showKind(String typed) {
@@ -236,13 +231,6 @@ public final class UsersView extends FxmlView implements ConsoleView {
             case IMPOSSIBLE -> "No user can match this";
             default -> "Looking up by " + s.kind().label();
         });
-    }
-
-    private void showAdvice() {
-        boolean any = !model.advice().isEmpty();
-        adviceBar.setVisible(any);
-        adviceBar.setManaged(any);
-        adviceText.setText(String.join("  ", model.advice()));
     }
 
     private void bindFilters() {

@@ -126,4 +126,15 @@ class UsersViewTest {
         });
         assertThat(shownNames(view)).containsExactly("Foscari", "Foscari_Banker");
     }
+
+    @Test
+    void anEmailSearchShowsTheIndexThatWouldServeIt(FxRobot robot) {
+        UsersView view = openUsers();
+        robot.clickOn(".search-field").write("nobody@example.org");
+        Fx.until(BOUND, "the index advice", () -> robot.lookup(".advice-bar").query().isVisible());
+        String advice = Fx.read(() -> ((javafx.scene.control.TextArea) robot.lookup(".advice-text").query()).getText());
+        assertThat(advice).isEqualTo("CREATE INDEX CONCURRENTLY idx_cascade_users_email_lower ON cascade_users (lower(email));");
+        robot.clickOn(".search-field").eraseText("nobody@example.org".length()).write("Fos");
+        Fx.until(BOUND, "the advice gone for a username prefix", () -> !robot.lookup(".advice-bar").query().isVisible());
+    }
 }
