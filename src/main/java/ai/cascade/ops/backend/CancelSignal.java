@@ -5,5 +5,11 @@ package ai.cascade.ops.backend;
 public interface CancelSignal {
     CancelSignal NONE = hook -> { };
 
+    /** Registers {@code hook} to stop the call; when the caller has already cancelled, the hook runs at once. */
     void onCancel(Runnable hook);
+
+    /** True once the caller has cancelled: work not yet started should not start. */
+    default boolean isCancelled() {
+        return false;
+    }
 }

@@ -73,6 +73,7 @@ public final class Database implements AutoCloseable {
 
     /** Runs {@code work} on one statement limited to {@code timeoutSeconds}; {@code cancel} stops it on the server. */
     public <T> T query(String what, int timeoutSeconds, ai.cascade.ops.backend.CancelSignal cancel, StatementWork<T> work) {
+        if (cancel.isCancelled()) throw new java.util.concurrent.CancellationException(what + ": cancelled");
         return run(what, c -> {
             try (java.sql.Statement st = c.createStatement()) {
                 st.setQueryTimeout(timeoutSeconds);
@@ -96,6 +97,7 @@ public final class Database implements AutoCloseable {
 
     /** Like {@link #query} for one parameterised statement: typed input is bound, never spliced into SQL. */
     public <T> T prepared(String what, int timeoutSeconds, ai.cascade.ops.backend.CancelSignal cancel, String sql, PreparedWork<T> work) {
+        if (cancel.isCancelled()) throw new java.util.concurrent.CancellationException(what + ": cancelled");
         return run(what, c -> {
             try (java.sql.PreparedStatement st = c.prepareStatement(sql)) {
                 st.setQueryTimeout(timeoutSeconds);

@@ -25,8 +25,8 @@ public record RowCount(long value, boolean exact) {
                     });
             if (n <= EXACT_UP_TO) return new RowCount(n, true);
         } catch (BackendException e) {
-            if (!(e.getCause() instanceof java.sql.SQLException s) || !"57014".equals(s.getSQLState())) throw e;
-            // timed out counting: the estimate below still answers
+            if (!(e.getCause() instanceof java.sql.SQLException s) || !"57014".equals(s.getSQLState()) || cancel.isCancelled()) throw e;
+            // timed out counting (not cancelled by the person): the estimate below still answers
         }
         return new RowCount(Math.max(estimate(db, what, from, where, cancel), EXACT_UP_TO + 1L), false);
     }

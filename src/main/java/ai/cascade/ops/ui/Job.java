@@ -26,20 +26,26 @@ public final class Job<T> extends Task<T> {
                 if (message != null) updateMessage(message);
             }
             @Override public boolean cancelled() { return isCancelled(); }
-            @Override public void onCancel(Runnable hook) { cancelHooks.add(hook); }
+            @Override public void onCancel(Runnable hook) {
+                cancelHooks.add(hook);
+                if (isCancelled()) runHook(hook);   // registered too late for cancel(): run it now
+            }
+            @Override public boolean isCancelled() { return Job.this.isCancelled(); }
         });
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean done = super.cancel(mayInterruptIfRunning);
-        for (Runnable hook : cancelHooks) {
-            try {
-                hook.run();
-            } catch (RuntimeException e) {
-                log.debug("A cancel hook of '{}' failed: {}", getTitle(), e.getMessage());
-            }
-        }
+        for (Runnable hook : cancelHooks) runHook(hook);
         return done;
+    }
+
+    private void runHook(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            log.debug("A cancel hook of '{}' failed: {}", getTitle(), e.getMessage());
+        }
     }
 }
