@@ -127,15 +127,34 @@ class VeniceRetryTest {
         venice.server.enqueue(tooMany("30"));
         CompletableFuture<Runnable> hook = new CompletableFuture<>();
         long start = System.nanoTime();
-        CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> patient.citizen(FOSCARI, hook::complete));
+        CompletableFuture<Object> call = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                call.complete(patient.citizen(FOSCARI, hook::complete));
+            } catch (RuntimeException e) {
+                call.completeExceptionally(new java.util.concurrent.CompletionException(e));   // as supplyAsync would
+            }
+        }, "venice-caller");
+        caller.start();
 
         hook.get(10, TimeUnit.SECONDS);
-        while (venice.server.getRequestCount() < 1) Thread.sleep(20);
-        Thread.sleep(200);   // now in the 30 s wait
+        awaitWaitingBeforeARetry(caller);
         hook.get().run();
 
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CancellationException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("hang bound").isLessThan(Duration.ofSeconds(20));
         assertThat(venice.server.getRequestCount()).isEqualTo(1);
+    }
+
+    /** Until the caller sits in the exchange's wait between attempts (seen in its stack, not guessed from time). */
+    private static void awaitWaitingBeforeARetry(Thread caller) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            boolean waiting = caller.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(caller.getStackTrace())
+                    .anyMatch(f -> f.getClassName().startsWith(VeniceExchange.class.getName()) && f.getMethodName().equals("sleep"));
+            if (waiting) return;
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("the caller never waited before a retry");
     }
 }
