@@ -32,14 +32,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * BENCH sessions-refresh-100k (issue 7): 100,000 login sessions in an embedded Redis (a few malformed), their
@@ -83,12 +80,12 @@ public final class SessionsRefreshBench {
                 @Override public Database database() { return db; }
                 @Override public RedisConnection redis() { return redis; }
             };
-            SessionsView view = onFx(() -> show(connections, work));
+            SessionsView view = BenchFx.onFx(() -> show(connections, work));
             long t0 = System.nanoTime();
-            waitFor("the first list", () -> view.table().getItems().size() >= SESSIONS, 120);
-            System.err.printf(Locale.ROOT, "first list of %,d sessions shown after %.1f s%n", onFx(() -> view.table().getItems().size()),
+            BenchFx.waitFor("the first list", () -> view.table().getItems().size() >= SESSIONS, 120, 20);
+            System.err.printf(Locale.ROOT, "first list of %,d sessions shown after %.1f s%n", BenchFx.onFx(() -> view.table().getItems().size()),
                     (System.nanoTime() - t0) / 1e9);
-            onFx(() -> {
+            BenchFx.onFx(() -> {
                 view.table().getSelectionModel().clearAndSelect(SESSIONS / 2);
                 view.table().scrollTo(SESSIONS / 2 - 5);
                 return null;
@@ -97,24 +94,24 @@ public final class SessionsRefreshBench {
             List<Long> durations = new ArrayList<>();
             ScheduledExecutorService watchdog = watchdog(delays);
             try {
-                onFx(() -> { view.setIntervalSeconds(5); return null; });
-                Instant last = onFx(() -> view.model().snapshot().readAt());
+                BenchFx.onFx(() -> { view.setIntervalSeconds(5); return null; });
+                Instant last = BenchFx.onFx(() -> view.model().snapshot().readAt());
                 for (int i = 0; i < refreshes; i++) {
                     Instant before = last;
-                    waitFor("auto-refresh " + (i + 1), () -> !before.equals(view.model().snapshot().readAt())
-                            && !view.model().refreshingProperty().get(), 120);
-                    last = onFx(() -> view.model().snapshot().readAt());
-                    long took = onFx(() -> view.model().snapshot().tookMillis());
+                    BenchFx.waitFor("auto-refresh " + (i + 1), () -> !before.equals(view.model().snapshot().readAt())
+                            && !view.model().refreshingProperty().get(), 120, 20);
+                    last = BenchFx.onFx(() -> view.model().snapshot().readAt());
+                    long took = BenchFx.onFx(() -> view.model().snapshot().tookMillis());
                     durations.add(took);
-                    String selected = onFx(() -> view.table().getSelectionModel().getSelectedItem() == null ? "none"
+                    String selected = BenchFx.onFx(() -> view.table().getSelectionModel().getSelectedItem() == null ? "none"
                             : view.table().getSelectionModel().getSelectedItem().key());
                     System.err.printf(Locale.ROOT, "auto-refresh %d: read and joined %,d sessions in %d ms; selection kept: %s%n", i + 1,
-                            onFx(() -> view.model().snapshot().count()), took, selected);
+                            BenchFx.onFx(() -> view.model().snapshot().count()), took, selected);
                 }
             } finally {
                 watchdog.shutdownNow();
             }
-            onFx(() -> { view.setPaused(true); return null; });
+            BenchFx.onFx(() -> { view.setPaused(true); return null; });
             report(delays, durations);
         }
         Platform.exit();
@@ -206,23 +203,4 @@ public final class SessionsRefreshBench {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    private static void waitFor(String what, Callable<Boolean> onFx, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!onFx(onFx)) {
-            if (System.nanoTime() > deadline) throw new TimeoutException("waited " + seconds + " s for " + what);
-            Thread.sleep(20);
-        }
-    }
-
-    private static <T> T onFx(Callable<T> task) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(30, TimeUnit.SECONDS);
-    }
 }

@@ -20,8 +20,6 @@ import javafx.stage.Stage;
 import java.lang.management.ManagementFactory;
 import java.time.ZoneId;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -62,8 +60,8 @@ public final class UsersViewHeapBench {
         Scrolled scrolled;
         try (BenchDemo demo = BenchDemo.start(); BackgroundWork work = new BackgroundWork(6)) {
             UserDirectory directory = new UserDirectory(demo.connections());
-            UsersView view = onFx(() -> show(directory, work));
-            waitFor("the first page", () -> !view.rows().rows().isEmpty() && !view.rows().loadingProperty().get());
+            UsersView view = BenchFx.onFx(() -> show(directory, work));
+            BenchFx.waitFor("the first page", () -> !view.rows().rows().isEmpty() && !view.rows().loadingProperty().get(), 60, 2);
             baseline = heapAfterGcMb();
             System.err.printf(Locale.ROOT, "first page shown; heap after GC %.1f MB; scrolling through %,d rows…%n", baseline, target);
             long t0 = System.nanoTime();
@@ -73,7 +71,7 @@ public final class UsersViewHeapBench {
             after = heapAfterGcMb();   // the view is still on screen, as after a person scrolled there
             System.out.printf(Locale.ROOT, "users table after %,d rows: %,d rows held (window %,d), %,d dropped before; "
                             + "heap in use after full GC: %.1f MB (with the first page shown: %.1f MB); max heap %.0f MB%n",
-                    scrolled.passed, onFx(() -> view.rows().rows().size()), PagedRows.WINDOW, onFx(() -> view.rows().droppedBefore()),
+                    scrolled.passed, BenchFx.onFx(() -> view.rows().rows().size()), PagedRows.WINDOW, BenchFx.onFx(() -> view.rows().droppedBefore()),
                     after, baseline, Runtime.getRuntime().maxMemory() / 1048576.0);
         }
         Platform.exit();
@@ -113,13 +111,13 @@ public final class UsersViewHeapBench {
         PagedRows<UserRow> rows = view.rows();
         long steps = 0, waits = 0, passed = 0;
         while (passed < target) {
-            if (onFx(() -> rows.problemProperty().get()) != null)
-                throw new IllegalStateException("the users table showed an error: " + onFx(() -> rows.problemProperty().get()));
-            if (onFx(() -> rows.loadingProperty().get())) {
+            if (BenchFx.onFx(() -> rows.problemProperty().get()) != null)
+                throw new IllegalStateException("the users table showed an error: " + BenchFx.onFx(() -> rows.problemProperty().get()));
+            if (BenchFx.onFx(() -> rows.loadingProperty().get())) {
                 waits++;
-                waitFor("a page of users", () -> !rows.loadingProperty().get());
+                BenchFx.waitFor("a page of users", () -> !rows.loadingProperty().get(), 60, 2);
             }
-            long[] at = onFx(() -> {
+            long[] at = BenchFx.onFx(() -> {
                 VirtualFlow<?> flow = (VirtualFlow<?>) table.lookup(".virtual-flow");
                 IndexedCell<?> first = flow.getFirstVisibleCell(), last = flow.getLastVisibleCell();
                 int next = Math.min(rows.rows().size() - 1, last.getIndex() + 1);
@@ -128,7 +126,7 @@ public final class UsersViewHeapBench {
             });
             nextPulse();
             steps++;
-            if (at[0] <= passed && at[1] == 0 && !onFx(() -> rows.loadingProperty().get()))
+            if (at[0] <= passed && at[1] == 0 && !BenchFx.onFx(() -> rows.loadingProperty().get()))
                 throw new IllegalStateException("the table ended at row " + passed + " before " + target);
             passed = Math.max(passed, at[0]);
         }
@@ -149,26 +147,6 @@ public final class UsersViewHeapBench {
             Platform.requestNextPulse();
         });
         if (!pulsed.await(10, TimeUnit.SECONDS)) throw new TimeoutException("no frame within 10 s");
-    }
-
-    private static void waitFor(String what, Callable<Boolean> onFx) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!onFx(onFx)) {
-            if (System.nanoTime() > deadline) throw new TimeoutException("waited 60 s for " + what);
-            Thread.sleep(2);
-        }
-    }
-
-    private static <T> T onFx(Callable<T> task) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(task.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(10, TimeUnit.SECONDS);
     }
 
     /** Heap in use after full collections, in MB (2^20 bytes). */

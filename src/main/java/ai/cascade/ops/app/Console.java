@@ -229,16 +229,17 @@ public final class Console implements ShellCommands {
     private Map<ViewId, ConsoleView> buildViews(Workspace ws) {
         Map<ViewId, ConsoleView> views = new EnumMap<>(ViewId.class);
         views.put(ViewId.OVERVIEW, new OverviewView(new OverviewFigures(ws), work, time));
-        UserDetailPane detail = new UserDetailPane(new UserDetails(ws, ws.profile().name()), work, time);
+        Settings settings = settingsStore.snapshot();
+        String profileName = ws.profile().name();
+        UserDetailPane detail = new UserDetailPane(new UserDetails(ws, profileName), work, time);
         views.put(ViewId.USERS, new UsersView(new UserDirectory(ws), detail.root(),
                 row -> detail.show(row.id(), row.username(), row.customerId()), work, time));
-        List<Tier> tiers = settingsStore.snapshot().tiers;
+        List<Tier> tiers = settings.tiers;
         views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView(new SubscriptionDirectory(ws, tiers), new RevenueSummary(ws, tiers), tiers, work, time));
         views.put(ViewId.CACHE, new CacheView());
-        String profileName = ws.profile().name();
         views.put(ViewId.SESSIONS, new SessionsView(new LiveSessions(ws), new SessionRevoker(ws, profileName),
                 new RedisSupportActions(ws, profileName), new Collaborations(ws), work, time, this::openUser, ws.profile(),
-                settingsStore.snapshot().sessionsRefreshSeconds, seconds -> saveSettings(x -> x.sessionsRefreshSeconds = seconds)));
+                settings.sessionsRefreshSeconds, seconds -> saveSettings(x -> x.sessionsRefreshSeconds = seconds)));
         views.put(ViewId.DATABASE, new DatabaseView());
         return views;
     }
