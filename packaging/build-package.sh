@@ -18,10 +18,11 @@ mkdir -p "$dist"
 
 # Modules the jars use, plus those loaded by name that jdeps cannot see (STACK.md):
 # TLS (jdk.crypto.ec), locale data, AWT image I/O for offscreen PNGs, JavaFX's desktop bridge,
-# and jdk.security.auth: the embedded Postgres asks it for the uid, to run initdb in a user namespace as root.
+# jdk.security.auth: the embedded Postgres asks it for the uid, to run initdb in a user namespace as root;
+# and jdk.httpserver, which serves the demo's local Stripe ("Demo Stripe — no real billing").
 found=$(jdeps --print-module-deps --ignore-missing-deps --multi-release 17 \
         --class-path "$input/*" "$input/$name-$version.jar" 2>/dev/null || true)
-modules="${found:+$found,}java.xml,java.desktop,java.logging,java.management,java.naming,java.sql,jdk.unsupported,jdk.unsupported.desktop,jdk.crypto.ec,jdk.localedata,jdk.zipfs,jdk.charsets,jdk.net,jdk.security.auth"
+modules="${found:+$found,}java.xml,java.desktop,java.logging,java.management,java.naming,java.sql,jdk.unsupported,jdk.unsupported.desktop,jdk.crypto.ec,jdk.localedata,jdk.zipfs,jdk.charsets,jdk.net,jdk.security.auth,jdk.httpserver"
 echo "runtime modules: $modules"
 # --generate-cds-archive: the runtime's own classes start from a shared archive.
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \

@@ -6,6 +6,10 @@ import ai.cascade.ops.billing.StripeAccess;
 import ai.cascade.ops.billing.RevenueSummary;
 import ai.cascade.ops.billing.SubscriptionDirectory;
 import ai.cascade.ops.billing.SubscriptionsView;
+import ai.cascade.ops.billing.CustomerInvoices;
+import ai.cascade.ops.billing.SubscriptionEditDialog;
+import ai.cascade.ops.billing.SubscriptionEditModel;
+import ai.cascade.ops.billing.SubscriptionEditor;
 import ai.cascade.ops.config.Tier;
 import ai.cascade.ops.cache.CacheView;
 import ai.cascade.ops.config.AppDirectories;
@@ -18,6 +22,7 @@ import ai.cascade.ops.database.DatabaseView;
 import ai.cascade.ops.database.OpsSchema;
 import ai.cascade.ops.demo.DemoEnvironment;
 import ai.cascade.ops.demo.DemoLock;
+import ai.cascade.ops.demo.DemoStripe;
 import ai.cascade.ops.overview.OverviewFigures;
 import ai.cascade.ops.overview.OverviewView;
 import ai.cascade.ops.sessions.Collaborations;
@@ -186,7 +191,7 @@ public final class Console implements ShellCommands {
     }
 
     private ConnectionProfile demoProfile() {
-        return new ConnectionProfile(ConnectionProfile.DEMO_NAME, false, false, demo.postgresUrl(), demo.redisUrl(), "", "");
+        return new ConnectionProfile(ConnectionProfile.DEMO_NAME, false, false, demo.postgresUrl(), demo.redisUrl(), "", DemoStripe.KEY);
     }
 
     /** Switches every view to {@code profile}; the old clients close in the background. */
@@ -201,7 +206,9 @@ public final class Console implements ShellCommands {
         }
         workspace = null;
         shell.showProfile(profile, isDemo);
-        String stripeBase = options.stripeApiBase() == null ? StripeAccess.LIVE_API_BASE : options.stripeApiBase();
+        // the demo's billing goes to its own local Stripe, never to a configured or the live one
+        String stripeBase = isDemo ? demo.stripeUrl()
+                : options.stripeApiBase() == null ? StripeAccess.LIVE_API_BASE : options.stripeApiBase();
         // Building clients loads drivers and starts pool threads: not on the FX thread.
         Job<Workspace> job = work.run("Connecting to " + profile.name(), c -> new Workspace(profile, stripeBase),
                 ws -> install(ws, isDemo), e -> shell.showFailure("Could not connect to " + profile.name(), Problems.describe(e)));
@@ -216,6 +223,11 @@ public final class Console implements ShellCommands {
             return String.format("Since start: %,d answers from the cache shared with the backend, %,d requests sent to Venice, %,d held back by the rate limit.",
                     n.fromCache(), n.sentToVenice(), n.refusedByLimit());
         }).orElse(null));
+        if (isDemo) {
+            String stripeUrl = demo.stripeUrl();
+            statusBar.setDetails(Backend.STRIPE, () -> "Demo Stripe — no real billing: a local server at " + stripeUrl
+                    + " seeded with the demo's subscriptions; nothing is charged.");
+        }
         ws.startMonitoring();
         Settings settings = settingsStore.snapshot();
         shell.setViews(buildViews(ws), ViewId.parse(settings.lastView));
@@ -231,16 +243,21 @@ public final class Console implements ShellCommands {
         views.put(ViewId.OVERVIEW, new OverviewView(new OverviewFigures(ws), work, time));
         Settings settings = settingsStore.snapshot();
         String profileName = ws.profile().name();
-        UserDetailPane detail = new UserDetailPane(new UserDetails(ws, profileName), work, time);
+        List<Tier> tiers = settings.tiers;
+        // One editor per workspace: the edit dialogs, the invoices and the journal of edits in flight share it.
+        SubscriptionEditModel.Editing editing = SubscriptionEditModel.Editing.of(ws, new SubscriptionEditor(ws, tiers, profileName),
+                new CustomerInvoices(ws), ws.profile());
+        UserDetailPane detail = new UserDetailPane(new UserDetails(ws, profileName), work, time, editing);
         views.put(ViewId.USERS, new UsersView(new UserDirectory(ws), detail.root(),
                 row -> detail.show(row.id(), row.username(), row.customerId()), work, time));
-        List<Tier> tiers = settings.tiers;
-        views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView(new SubscriptionDirectory(ws, tiers), new RevenueSummary(ws, tiers), tiers, work, time));
+        views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView(new SubscriptionDirectory(ws, tiers), new RevenueSummary(ws, tiers), tiers,
+                work, time, editing));
         views.put(ViewId.CACHE, new CacheView());
         views.put(ViewId.SESSIONS, new SessionsView(new LiveSessions(ws), new SessionRevoker(ws, profileName),
                 new RedisSupportActions(ws, profileName), new Collaborations(ws), work, time, this::openUser, ws.profile(),
                 settings.sessionsRefreshSeconds, seconds -> saveSettings(x -> x.sessionsRefreshSeconds = seconds)));
         views.put(ViewId.DATABASE, new DatabaseView());
+        views.put(ViewId.AUDIT, new ai.cascade.ops.audit.AuditView(new ai.cascade.ops.audit.AuditTrail(ws), work, time));
         return views;
     }
 
@@ -260,6 +277,7 @@ public final class Console implements ShellCommands {
             if (ws != workspace) return;
             if (!status.writable()) notices.add("Read-only: " + status.readOnlyReason());
             shell.setNotices(notices);
+            if (status.writable() && !ws.profile().readOnly() && ws.stripe().isPresent()) finishEditsInFlight(ws, notices);
         }, e -> {
             if (ws != workspace) return;
             notices.add("Read-only until Postgres answers: " + Problems.describe(e));
@@ -267,14 +285,44 @@ public final class Console implements ShellCommands {
         });
     }
 
+    /**
+     * Subscription edits a crash or an outage left in the journal are finished at start (the same request with the
+     * same idempotency key, or Stripe's state once the key has expired); what is left is listed under Edits in flight.
+     */
+    private void finishEditsInFlight(Workspace ws, List<String> notices) {
+        var editor = new ai.cascade.ops.billing.SubscriptionEditor(ws, settingsStore.snapshot().tiers, ws.profile().name());
+        work.run("Finishing subscription edits left in flight", c -> editor.recovery().finishAll(c), report -> {
+            if (ws != workspace) return;
+            int total = report.done() + report.failed() + report.stillPending();
+            if (total == 0) return;
+            notices.add(String.format("Subscription edits left in flight at the last stop: %d finished, %d refused by Stripe, %d still "
+                    + "waiting (Subscriptions → Edits in flight).", report.done(), report.failed(), report.stillPending()));
+            shell.setNotices(notices);
+        }, e -> {
+            if (ws != workspace) return;
+            notices.add("Subscription edits left in flight could not be finished yet: " + Problems.describe(e));
+            shell.setNotices(notices);
+        });
+    }
+
     private void takeScreenshotsIfAsked() {
         if (options.screenshots() == null || screenshotsTaken) return;
         screenshotsTaken = true;
+        SubscriptionEditDialog[] editDialog = {null};   // prepared by its close-up, pictured with the dialogs
+        javafx.scene.Parent[] journal = {null};
+        javafx.scene.Parent[] drift = {null};
         ScreenshotTour tour = new ScreenshotTour(shell, statusBar, scene, options.screenshots())
                 .waitingFor(() -> work.running().isEmpty())
                 .withCloseUp("02b-user-detail", ViewId.USERS, () -> {
                     if (shell.view(ViewId.USERS) instanceof UsersView users && !users.table().getItems().isEmpty())
                         users.table().getSelectionModel().select(Math.min(2, users.table().getItems().size() - 1));
+                })
+                .withCloseUp("02d-invoices", ViewId.USERS, () -> {
+                    if (!(shell.view(ViewId.USERS) instanceof UsersView users)) return;
+                    // a customer behind on payment shows both actions: Retry payment… on the open invoice, Refund… on a paid one
+                    users.table().getItems().stream().filter(r -> r != null && r.customerId() != null && "past_due".equals(r.status()))
+                            .findFirst().ifPresent(r -> users.table().getSelectionModel().select(r));
+                    UserDetailPane.loadStripeWhenOffered(shell.content());
                 })
                 .withCloseUp("02c-index-advice", ViewId.USERS, () -> {
                     if (shell.view(ViewId.USERS) instanceof UsersView users) {
@@ -285,7 +333,18 @@ public final class Console implements ShellCommands {
                 .withCloseUp("05b-collaborations", ViewId.SESSIONS, () -> {
                     if (shell.view(ViewId.SESSIONS) instanceof SessionsView sessions) sessions.showCollaborations();
                 })
-                .withDialog("07-connections", () -> connectionsDialog().root());
+                .withCloseUp("03a-subscription-selected", ViewId.SUBSCRIPTIONS, () -> {
+                    if (!(shell.view(ViewId.SUBSCRIPTIONS) instanceof SubscriptionsView subs)) return;
+                    editDialog[0] = subs.pictureEdit();
+                    journal[0] = subs.pictureJournal();
+                    var check = subs.pictureDrift();
+                    drift[0] = check == null ? null : check.root();
+                })
+                .withDialog("03b-subscription-edit", () -> editDialog[0] != null ? editDialog[0].root()
+                        : new javafx.scene.control.Label("No active subscription with a Stripe id to picture."))
+                .withDialog("03c-edits-in-flight", () -> journal[0] != null ? journal[0] : new javafx.scene.control.Label("No journal."))
+                .withDialog("03d-drift-check", () -> drift[0] != null ? drift[0] : new javafx.scene.control.Label("No drift check."))
+                .withDialog("08-connections", () -> connectionsDialog().root());
         tour.run(files -> {
             log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());
             System.out.println("Wrote " + files.size() + " screenshots to " + options.screenshots());

@@ -20,7 +20,7 @@ final class HelpDialogs {
 
     /** Every shortcut of the console, in one place (F1). */
     static final List<String[]> SHORTCUTS = List.of(
-            new String[]{"Ctrl+1 … Ctrl+6", "Overview, Users, Subscriptions, Cache, Sessions, Database"},
+            new String[]{"Ctrl+1 … Ctrl+7", "Overview, Users, Subscriptions, Cache, Sessions, Database, Audit"},
             new String[]{"Ctrl+Tab / Ctrl+Shift+Tab", "Next / previous page (also Ctrl+PgDn / Ctrl+PgUp)"},
             new String[]{"↑ / ↓ in the page list", "Move between pages"},
             new String[]{"F5", "Reload the current page"},

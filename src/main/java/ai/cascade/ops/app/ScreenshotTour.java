@@ -97,7 +97,7 @@ public final class ScreenshotTour {
         List<Path> written = new java.util.ArrayList<>();
         next(todo, written, pages -> closeUps(new ArrayDeque<>(closeUps), written, () -> {
             dialogs.forEach((name, dialog) -> {
-                Scene s = new Scene(dialog.get(), 900, 600);
+                Scene s = new Scene(dialog.get(), 1100, 1000);
                 s.getStylesheets().addAll(scene.getStylesheets());
                 Path file = folder.resolve(name + ".png");
                 try {

@@ -115,7 +115,7 @@ public final class ShellView extends FxmlView {
         return i;
     }
 
-    /** Ctrl+1…6 open a page, Ctrl+Tab and Ctrl+Shift+Tab step through them, F5 reloads the current one. */
+    /** Ctrl+1…7 open a page, Ctrl+Tab and Ctrl+Shift+Tab step through them, F5 reloads the current one. */
     public void installShortcuts(Scene scene) {
         for (ViewId v : ViewId.values())
             scene.getAccelerators().put(new KeyCodeCombination(v.key(), KeyCombination.SHORTCUT_DOWN), () -> select(v));

@@ -9,7 +9,8 @@ public enum ViewId {
     SUBSCRIPTIONS("Subscriptions", "mdi2c-credit-card-outline", KeyCode.DIGIT3),
     CACHE("Cache", "mdi2l-lightning-bolt-outline", KeyCode.DIGIT4),
     SESSIONS("Sessions", "mdi2a-account-clock-outline", KeyCode.DIGIT5),
-    DATABASE("Database", "mdi2d-database-outline", KeyCode.DIGIT6);
+    DATABASE("Database", "mdi2d-database-outline", KeyCode.DIGIT6),
+    AUDIT("Audit", "mdi2c-clipboard-text-clock-outline", KeyCode.DIGIT7);
 
     private final String label;
     private final String icon;

@@ -22,10 +22,12 @@ public final class StripeAccess {
     private final StripeClient client;
     private final String apiBase;
     private final String maskedKey;
+    private final boolean demo;
 
     public StripeAccess(String secretKey, String apiBase) {
         this.apiBase = apiBase;
         this.maskedKey = Secrets.mask(secretKey);
+        this.demo = DEMO_KEY.equals(secretKey);
         this.client = StripeClient.builder()
                 .setApiKey(secretKey)
                 .setApiBase(apiBase)
@@ -36,6 +38,15 @@ public final class StripeAccess {
     }
 
     public StripeClient client() { return client; }
+
+    /** The key of the demo's local Stripe-compatible server: no real billing behind it. */
+    public static final String DEMO_KEY = "sk_test_demo_no_real_billing";
+
+    /** True when this is the demo's local server, which must be labelled "Demo Stripe — no real billing". */
+    public boolean isDemo() { return demo; }
+
+    /** The key as it may be shown: its first characters and the rest masked. */
+    public String maskedKey() { return maskedKey; }
 
     /**
      * Health check: lists one customer. A restricted key without that permission still proves Stripe answers.

@@ -67,6 +67,9 @@ public final class SubscriptionsView extends FxmlView implements ConsoleView {
     @FXML private ComboBox<PeriodWindow> endingWithin;
     @FXML private Button clearFilters;
     @FXML private Button exportButton;
+    @FXML private Button editButton;
+    @FXML private Button journalButton;
+    @FXML private Button driftButton;
     @FXML private HBox adviceBar;
     @FXML private TextArea adviceText;
     @FXML private Button copyAdvice;
@@ -91,17 +94,21 @@ public final class SubscriptionsView extends FxmlView implements ConsoleView {
     private final SubscriptionSearchModel model;
     private final BackgroundWork work;
     private final TimeDisplay time;
+    /** The edit UI's collaborators; null where subscriptions are only shown (edit buttons stay hidden). */
+    private final SubscriptionEditModel.Editing editing;
     private final Locale locale = Locale.getDefault();
     private boolean shown;
 
     public SubscriptionsView(SubscriptionDirectory directory, RevenueSummary revenue, List<Tier> tiers, BackgroundWork work, TimeDisplay time) {
-        this(new SubscriptionSearchModel(directory, revenue, tiers, work), work, time);
+        this(directory, revenue, tiers, work, time, null);
     }
 
-    private SubscriptionsView(SubscriptionSearchModel model, BackgroundWork work, TimeDisplay time) {
-        this.model = model;
+    public SubscriptionsView(SubscriptionDirectory directory, RevenueSummary revenue, List<Tier> tiers, BackgroundWork work, TimeDisplay time,
+                             SubscriptionEditModel.Editing editing) {
+        this.model = new SubscriptionSearchModel(directory, revenue, tiers, work);
         this.work = work;
         this.time = time;
+        this.editing = editing;
     }
 
     @Override
@@ -110,6 +117,7 @@ public final class SubscriptionsView extends FxmlView implements ConsoleView {
         bindPaging();
         bindSearch();
         bindFilters();
+        bindEditing();
         time.utcProperty().addListener((o, was, utc) -> table.refresh());
     }
 
@@ -123,7 +131,73 @@ public final class SubscriptionsView extends FxmlView implements ConsoleView {
         if (!shown) {   // a later visit keeps the search and its place; the summary is read anew
             shown = true;
             model.refresh();
+            if (editing != null) editing.whenAllowed(work, editButton::setVisible);
         }
+    }
+
+    /** Opens the edit dialog for the selected row's Stripe subscription (the button's action; tests and screenshots too). */
+    public SubscriptionEditDialog editSelected() {
+        SubscriptionRow row = table.getSelectionModel().getSelectedItem();
+        if (editing == null || row == null || row.subscriptionId() == null) return null;
+        return SubscriptionEditDialog.show(table.getScene().getWindow(), editing, work, time, row.subscriptionId(), () -> { refresh(); model.refresh(); });
+    }
+
+    /**
+     * For the screenshot tour: selects the first active subscription with a Stripe id and returns its edit dialog,
+     * loading (not shown) and then previewing a tier change; null when there is none or edits are not wired in.
+     */
+    public SubscriptionEditDialog pictureEdit() {
+        SubscriptionRow row = table.getItems().stream().filter(r -> r != null && r.subscriptionId() != null && "active".equals(r.status()))
+                .findFirst().orElse(null);
+        if (editing == null || row == null) return null;
+        table.getSelectionModel().select(row);
+        SubscriptionEditDialog d = new SubscriptionEditDialog(new SubscriptionEditModel(editing.editor(), editing.profile(), work,
+                row.subscriptionId()), work, time, () -> { });
+        d.load();
+        d.previewFirstTierChange();
+        return d;
+    }
+
+    /** Opens the drift check (Postgres vs Stripe) in a window of its own; it runs when asked, not on opening. */
+    private DriftView openDrift() {
+        DriftView v = new DriftView(editing.drift(), editing.editor(), work, time, editing.profile());
+        javafx.stage.Stage stage = new javafx.stage.Stage();
+        javafx.stage.Window owner = table.getScene() == null ? null : table.getScene().getWindow();
+        if (owner != null) stage.initOwner(owner);
+        stage.setTitle("Drift check: Postgres vs Stripe");
+        javafx.scene.Scene scene = new javafx.scene.Scene(v.root(), 1100, 700);
+        if (owner != null && owner.getScene() != null) scene.getStylesheets().addAll(owner.getScene().getStylesheets());
+        stage.setScene(scene);
+        stage.show();
+        return v;
+    }
+
+    /** For the screenshot tour: the drift check, running (not shown); null when edits are not wired in. */
+    public DriftView pictureDrift() {
+        if (editing == null) return null;
+        DriftView v = new DriftView(editing.drift(), editing.editor(), work, time, editing.profile());
+        v.run();
+        return v;
+    }
+
+    /** For the screenshot tour: the journal of edits in flight, loading (not shown); null when edits are not wired in. */
+    public EditJournalView pictureJournal() {
+        if (editing == null) return null;
+        EditJournalView v = new EditJournalView(editing, work, time);
+        v.refresh();
+        return v;
+    }
+
+    private void bindEditing() {
+        for (Button b : List.of(editButton, journalButton, driftButton)) b.managedProperty().bind(b.visibleProperty());
+        journalButton.setVisible(editing != null);
+        driftButton.setVisible(editing != null && editing.editor() != null);
+        driftButton.setOnAction(e -> openDrift());
+        var selected = table.getSelectionModel().selectedItemProperty();
+        editButton.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> selected.get() == null || selected.get().subscriptionId() == null, selected));
+        editButton.setOnAction(e -> editSelected());
+        journalButton.setOnAction(e -> EditJournalView.show(table.getScene().getWindow(), editing, work, time));
     }
 
     /** For tests: the paged rows the table shows. */

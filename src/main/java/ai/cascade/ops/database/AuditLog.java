@@ -45,6 +45,27 @@ public final class AuditLog {
         }
     }
 
+    /**
+     * Appends one entry on {@code c}, inside the caller's transaction: a change and its audit commit together or not
+     * at all. Who and when are stamped by the server.
+     */
+    public static Entry append(java.sql.Connection c, String profile, String action, String target, String reason,
+                               JsonObject details) throws SQLException {
+        try (var st = c.prepareStatement(
+                "INSERT INTO ops.audit_log(profile, action, target, reason, details) VALUES (?, ?, ?, ?, ?::jsonb) RETURNING id, actor, at")) {
+            st.setQueryTimeout(TIME_LIMIT_SECONDS);
+            st.setString(1, profile);
+            st.setString(2, action);
+            st.setString(3, target);
+            st.setString(4, reason);
+            st.setString(5, details == null ? null : details.toString());
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return new Entry(rs.getLong(1), rs.getString(2), rs.getObject(3, LocalDateTime.class));
+            }
+        }
+    }
+
     /** True when the connected login may append to the log (a support login); false for a monitoring login. */
     public static boolean mayAppend(Database db) {
         return db.run("checking whether this login may write the audit log", c -> {

@@ -12,7 +12,7 @@ import java.sql.Statement;
  */
 public final class OpsSchema {
     /** The version of the newest migration under resources/db/ops. */
-    public static final int EXPECTED_VERSION = 2;
+    public static final int EXPECTED_VERSION = 3;
 
     /** What the console may do on this server, and why not when it may not write. */
     public record Status(int foundVersion, boolean backendTablesPresent, boolean canEditSubscriptions,
@@ -60,7 +60,8 @@ public final class OpsSchema {
                 if (backend && version > 0) {
                     try (ResultSet rs = st.executeQuery(
                             "SELECT has_column_privilege('public.subscriptions', 'status', 'UPDATE') "
-                                    + "AND has_table_privilege('ops.audit_log', 'INSERT'), "
+                                    + "AND has_table_privilege('ops.audit_log', 'INSERT') "
+                                    + "AND has_table_privilege('ops.subscription_edit', 'INSERT'), "
                                     + "pg_has_role(session_user, 'pg_signal_backend', 'MEMBER')")) {
                         rs.next();
                         edit = rs.getBoolean(1);

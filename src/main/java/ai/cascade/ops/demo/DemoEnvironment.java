@@ -37,6 +37,7 @@ public final class DemoEnvironment implements AutoCloseable {
     private final EmbeddedServers servers;
     private final DataSource data;
     private final BooleanSupplier cancelled;
+    private DemoStripe stripe;
 
     private DemoEnvironment(EmbeddedServers servers, DataSource data, BooleanSupplier cancelled) {
         this.servers = servers;
@@ -61,8 +62,9 @@ public final class DemoEnvironment implements AutoCloseable {
         try {
             progress.accept("Preparing the demo database…");
             DemoEnvironment demo = new DemoEnvironment(servers, prepareDatabase(servers), cancelled);
-            demo.ensureData(users, tiers, progress);
+            boolean generated = demo.ensureData(users, tiers, progress);
             demo.fillRedis(progress);
+            demo.startStripe(tiers, generated, progress);
             return demo;
         } catch (SQLException | RuntimeException e) {   // a half-started demo must not leave servers running
             servers.close();
@@ -88,18 +90,30 @@ public final class DemoEnvironment implements AutoCloseable {
         return ds;
     }
 
-    /** Generates unless a complete dataset of this size is there; otherwise brings its live rows up to now. */
-    private void ensureData(int users, List<Tier> tiers, Consumer<String> progress) throws SQLException {
+    /**
+     * Generates unless a complete dataset of this size is there; otherwise brings its live rows up to now.
+     *
+     * @return whether the data was generated anew
+     */
+    private boolean ensureData(int users, List<Tier> tiers, Consumer<String> progress) throws SQLException {
         Optional<DemoDataset.Marker> marker = DemoDataset.marker(data);
         if (marker.isPresent() && marker.get().users() == users) {
             Duration shifted = DemoDataset.shiftLiveRowsToNow(data);
             log.info("Reusing the demo data completed at {} ({} users); live rows moved forward by {}",
                     marker.get().completedAt(), users, shifted);
-            return;
+            return false;
         }
         if (marker.isPresent())
             progress.accept(String.format(Locale.ROOT, "The demo data has %,d users; %,d are wanted: generating anew.", marker.get().users(), users));
         DemoDataset.generate(data, users, tiers, SEED, progress, cancelled);
+        return true;
+    }
+
+    /** The local Stripe keeps its state with the demo data: seeded anew only when the data is new (or it is empty). */
+    private void startStripe(List<Tier> tiers, boolean dataIsNew, Consumer<String> progress) throws SQLException {
+        progress.accept("Starting the demo Stripe (no real billing)…");
+        if (dataIsNew) DemoStripe.reseed(data, tiers);
+        stripe = DemoStripe.start(data, tiers);
     }
 
     private RedisFill fillRedis(Consumer<String> progress) {
@@ -120,20 +134,28 @@ public final class DemoEnvironment implements AutoCloseable {
         return servers.redisUrl();
     }
 
+    /** The API base of the demo's local Stripe ("Demo Stripe — no real billing"); its key is {@link DemoStripe#KEY}. */
+    public String stripeUrl() {
+        return stripe.url();
+    }
+
     /** The superuser's access to the demo database, for set-up and checks. */
     public DataSource dataSource() {
         return data;
     }
 
-    /** Generates the Postgres data anew and refills Redis. */
+    /** Generates the Postgres data anew, seeds the demo Stripe from it and refills Redis. */
     public void reset(int users, List<Tier> tiers, Consumer<String> progress) throws SQLException {
         DemoDataset.generate(data, users, tiers, SEED, progress, cancelled);
+        progress.accept("Seeding the demo Stripe anew…");
+        DemoStripe.reseed(data, tiers);
         fillRedis(progress);
     }
 
-    /** Stops both servers; the Postgres data stays in the demo folder. */
+    /** Stops the demo Stripe and both servers; the Postgres data (the Stripe state with it) stays in the demo folder. */
     @Override
     public void close() {
+        if (stripe != null) stripe.close();
         servers.close();
     }
 }

@@ -4,6 +4,7 @@ import ai.cascade.ops.config.ConnectionProfile;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.Figures;
 import ai.cascade.ops.ui.Problems;
+import ai.cascade.ops.ui.ReasonPrompt;
 import javafx.stage.Window;
 
 import java.util.List;
@@ -39,7 +40,7 @@ final class SessionActions {
         String question = "Revoke " + who + "? Each token is blacklisted for its remaining lifetime, then its session is deleted."
                 + (withoutToken == 0 ? "" : "\n" + withoutToken + (withoutToken == 1 ? " has" : " have")
                 + " no token id: a token that cannot be blacklisted is not revoked.");
-        ReasonDialog.ask(owner, profile, "Revoke", question).ifPresent(reason -> {
+        ReasonPrompt.ask(owner, profile, "Revoke", question).ifPresent(reason -> {
             List<String> keys = rows.stream().map(SessionRow::key).toList();
             report.accept("Revoking…");
             work.run("Revoking " + keys.size() + (keys.size() == 1 ? " session" : " sessions"), c -> revoker.revokeAll(keys, reason),
@@ -60,7 +61,7 @@ final class SessionActions {
 
     void resetRateLimit(Window owner, SessionRow r) {
         if (r.userId() == null) return;
-        ReasonDialog.ask(owner, profile, "Reset rate limit",
+        ReasonPrompt.ask(owner, profile, "Reset rate limit",
                 "Reset the rate-limit counter of " + name(r) + "? Their requests count from zero again.").ifPresent(reason ->
                 work.run("Resetting a rate-limit counter", c -> actions.resetRateLimit(r.userId(), reason),
                         done -> report.accept(done.existed() ? "Rate-limit counter of " + name(r) + " reset (it was " + done.previous()
@@ -71,7 +72,7 @@ final class SessionActions {
 
     void purgeVenice(Window owner, SessionRow r) {
         if (r.username() == null) return;
-        ReasonDialog.ask(owner, profile, "Purge Venice cache",
+        ReasonPrompt.ask(owner, profile, "Purge Venice cache",
                 "Delete the cached Venice answers about the citizen " + r.username() + "? The next reads ask Venice again.").ifPresent(reason ->
                 work.run("Purging Venice cache entries", c -> actions.purgeVeniceCache(r.userId() == null ? 0 : r.userId(), r.username(), reason),
                         done -> report.accept("Purged " + Figures.count(done.deleted()) + " cached Venice answers about " + r.username()

@@ -11,7 +11,8 @@ public final class Problems {
         Throwable t = e;
         while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException
                 || t instanceof java.lang.reflect.InvocationTargetException) && t.getCause() != null) t = t.getCause();
-        if (t instanceof BackendException || t instanceof InvalidSettingException) return t.getMessage();
+        if (t instanceof BackendException || t instanceof InvalidSettingException || t instanceof ai.cascade.ops.backend.Refused)
+            return t.getMessage();
         if (t instanceof java.util.concurrent.CancellationException) return "Cancelled.";
         String m = t.getMessage();
         return "Unexpected problem (" + t.getClass().getSimpleName() + ")" + (m == null || m.isBlank() ? "." : ": " + firstLine(m))

@@ -1,5 +1,7 @@
 package ai.cascade.ops.users;
 
+import ai.cascade.ops.billing.InvoicesPane;
+import ai.cascade.ops.billing.SubscriptionEditModel;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.FactList;
 import ai.cascade.ops.ui.Figures;
@@ -56,6 +58,7 @@ public final class UserDetailPane extends FxmlView {
     @FXML private Button stripeButton;
     @FXML private FactList stripeFacts;
     @FXML private VBox stripeSubscriptions;
+    @FXML private VBox invoicesHolder;
     @FXML private LoadPane venicePane;
     @FXML private Label veniceNote;
     @FXML private Button veniceButton;
@@ -64,6 +67,8 @@ public final class UserDetailPane extends FxmlView {
     private final UserDetails details;
     private final BackgroundWork work;
     private final TimeDisplay time;
+    /** The customer's invoices and the Edit… buttons; null where the pane only shows (no edits wired in). */
+    private final InvoicesPane invoices;
 
     /** The user shown now; results of an earlier one are dropped. */
     private Viewing viewing;
@@ -77,9 +82,14 @@ public final class UserDetailPane extends FxmlView {
     private record Viewing(int userId, String username, String customerId, AccessGate gate) {}
 
     public UserDetailPane(UserDetails details, BackgroundWork work, TimeDisplay time) {
+        this(details, work, time, null);
+    }
+
+    public UserDetailPane(UserDetails details, BackgroundWork work, TimeDisplay time, SubscriptionEditModel.Editing editing) {
         this.details = details;
         this.work = work;
         this.time = time;
+        this.invoices = editing == null ? null : new InvoicesPane(editing, work, time);
     }
 
     @Override
@@ -156,7 +166,7 @@ public final class UserDetailPane extends FxmlView {
         stripe = null;
         citizen = null;
         for (FactList f : List.of(accountFacts, sessionFacts, rateLimitFacts, stripeFacts, veniceFacts)) f.clear();
-        for (VBox b : List.of(historyList, sessionProblems, collaborationsList, stripeSubscriptions)) b.getChildren().clear();
+        for (VBox b : List.of(historyList, sessionProblems, collaborationsList, stripeSubscriptions, invoicesHolder)) b.getChildren().clear();
         for (Label l : List.of(metadataText, stripeNote, veniceNote, accessNote)) l.setText("");
         stripeButton.setVisible(false);
         veniceButton.setVisible(false);
@@ -264,7 +274,33 @@ public final class UserDetailPane extends FxmlView {
         stripePane.load(work, "Loading from Stripe", c -> {
             v.gate().await(c, true);
             return details.stripe(v.customerId(), c);
-        }, shown(v, s -> { stripe = s; renderStripe(); }));
+        }, shown(v, s -> { stripe = s; renderStripe(); showInvoices(s); }));
+    }
+
+    /** The customer's invoices under the Stripe part, once Stripe answered; they load on their own. */
+    private void showInvoices(StripeCustomer s) {
+        invoicesHolder.getChildren().clear();
+        if (invoices == null || s.deleted()) return;
+        invoicesHolder.getChildren().add(invoices);
+        invoices.show(s.id());
+    }
+
+    /** For the screenshot tour: clicks "Load from Stripe" in {@code scope} once it is offered, and keeps the end (invoices) in view. */
+    public static void loadStripeWhenOffered(javafx.scene.Parent scope) {
+        if (!(scope.lookup("#stripeButton") instanceof Button load)) return;
+        if (scope.lookup(".user-detail") instanceof javafx.scene.control.ScrollPane sp)
+            sp.getContent().layoutBoundsProperty().addListener((o, was, now) -> sp.setVvalue(sp.getVmax()));
+        if (load.isVisible()) {   // the user shown already offers it
+            load.fire();
+            return;
+        }
+        load.visibleProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean offered) {
+                if (!offered) return;
+                load.visibleProperty().removeListener(this);
+                load.fire();
+            }
+        });
     }
 
     @FXML
@@ -293,13 +329,13 @@ public final class UserDetailPane extends FxmlView {
                 .add("Balance", s.balance() == null ? null : money(s.balance(), s.currency()), "Negative is credit the customer has.");
         if (s.subscriptions().isEmpty()) stripeSubscriptions.getChildren().add(muted("No subscriptions in Stripe."));
         for (StripeSubscription sub : s.subscriptions())
-            stripeSubscriptions.getChildren().add(entry(
+            stripeSubscriptions.getChildren().add(editable(sub.id(), entry(
                     join(" · ", sub.status(), sub.amount() == null ? null : money(sub.amount(), sub.currency())
                             + (sub.interval() == null ? "" : " / " + sub.interval())),
                     join(" · ", sub.id(), "period ends " + time.format(sub.currentPeriodEnd()),
                             sub.cancelAtPeriodEnd() ? "cancels at period end" : null,
                             sub.pauseBehavior() == null ? null : "collection paused (" + sub.pauseBehavior() + ")",
-                            sub.priceId(), sub.items() > 1 ? sub.items() + " items" : null)));
+                            sub.priceId(), sub.items() > 1 ? sub.items() + " items" : null))));
         if (s.moreSubscriptions()) stripeSubscriptions.getChildren().add(muted("Stripe has more; the ten latest are shown."));
     }
 
@@ -323,6 +359,11 @@ public final class UserDetailPane extends FxmlView {
                 .add("Home", c.home())
                 .add("Last active", time.format(c.lastActiveAt()))
                 .add("In Venice since", time.format(c.createdAt()));
+    }
+
+    /** The entry with an Edit… button beside it when edits are wired in. */
+    private javafx.scene.Node editable(String subscriptionId, VBox entry) {
+        return invoices == null ? entry : invoices.withEditButton(entry, subscriptionId, this::loadStripe);
     }
 
     private static VBox entry(String line, String detailLine) {

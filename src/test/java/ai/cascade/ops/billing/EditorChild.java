@@ -1,0 +1,50 @@
+package ai.cascade.ops.billing;
+
+import ai.cascade.ops.backend.CancelSignal;
+import ai.cascade.ops.billing.SubscriptionEditor.SagaPoint;
+import ai.cascade.ops.config.Settings;
+import ai.cascade.ops.database.Database;
+import ai.cascade.ops.demo.DemoStripe;
+import ai.cascade.ops.testing.TestServers;
+
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The child JVM of {@link EditCrashTest}: applies one edit against the parent's Postgres and demo Stripe and, at the
+ * chosen point of the saga, says {@code AT <POINT>} on stdout and waits to be killed.
+ * Arguments: Postgres URL, Stripe API base, subscription id, edit ({@code change_tier:<tier>}, {@code cancel_now},
+ * {@code cancel_at_period_end}), saga point.
+ */
+public final class EditorChild {
+    private EditorChild() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        SagaPoint point = SagaPoint.valueOf(args[4]);
+        Database db = TestServers.open(args[0]);
+        StripeAccess stripe = new StripeAccess(DemoStripe.KEY, args[1]);
+        CountDownLatch never = new CountDownLatch(1);
+        SubscriptionEditor editor = new SubscriptionEditor(StripeWire.connections(db, stripe), Settings.defaultTiers(), "crash-child",
+                Clock.systemUTC(), p -> {
+                    if (p != point) return;
+                    System.out.println("AT " + p);
+                    System.out.flush();
+                    try {
+                        never.await();   // until SIGKILL
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+        SubscriptionSnapshot seen = editor.open(args[2], CancelSignal.NONE);
+        SubscriptionEdit edit = switch (args[3].split(":")[0]) {
+            case "change_tier" -> editor.preview(seen, args[3].split(":")[1], SubscriptionEdit.ProrationBehavior.CREATE_PRORATIONS).edit();
+            case "cancel_now" -> new SubscriptionEdit.CancelNow();
+            case "cancel_at_period_end" -> new SubscriptionEdit.CancelAtPeriodEnd();
+            default -> throw new IllegalArgumentException("no edit " + args[3]);
+        };
+        EditOutcome o = editor.apply(seen, edit, "Crash test: " + args[3] + " killed at " + point);
+        System.out.println("ENDED " + o.result() + " " + o.message());
+        System.out.flush();
+        never.await();
+    }
+}
