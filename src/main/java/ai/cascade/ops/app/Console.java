@@ -1,5 +1,7 @@
 package ai.cascade.ops.app;
 
+import ai.cascade.ops.audit.AuditTrail;
+import ai.cascade.ops.audit.AuditView;
 import ai.cascade.ops.backend.Backend;
 import ai.cascade.ops.backend.Health;
 import ai.cascade.ops.billing.StripeAccess;
@@ -7,7 +9,6 @@ import ai.cascade.ops.billing.RevenueSummary;
 import ai.cascade.ops.billing.SubscriptionDirectory;
 import ai.cascade.ops.billing.SubscriptionsView;
 import ai.cascade.ops.billing.CustomerInvoices;
-import ai.cascade.ops.billing.SubscriptionEditDialog;
 import ai.cascade.ops.billing.SubscriptionEditModel;
 import ai.cascade.ops.billing.SubscriptionEditor;
 import ai.cascade.ops.config.Tier;
@@ -257,7 +258,7 @@ public final class Console implements ShellCommands {
                 new RedisSupportActions(ws, profileName), new Collaborations(ws), work, time, this::openUser, ws.profile(),
                 settings.sessionsRefreshSeconds, seconds -> saveSettings(x -> x.sessionsRefreshSeconds = seconds)));
         views.put(ViewId.DATABASE, new DatabaseView());
-        views.put(ViewId.AUDIT, new ai.cascade.ops.audit.AuditView(new ai.cascade.ops.audit.AuditTrail(ws), work, time));
+        views.put(ViewId.AUDIT, new AuditView(new AuditTrail(ws), work, time));
         return views;
     }
 
@@ -308,43 +309,8 @@ public final class Console implements ShellCommands {
     private void takeScreenshotsIfAsked() {
         if (options.screenshots() == null || screenshotsTaken) return;
         screenshotsTaken = true;
-        SubscriptionEditDialog[] editDialog = {null};   // prepared by its close-up, pictured with the dialogs
-        javafx.scene.Parent[] journal = {null};
-        javafx.scene.Parent[] drift = {null};
-        ScreenshotTour tour = new ScreenshotTour(shell, statusBar, scene, options.screenshots())
-                .waitingFor(() -> work.running().isEmpty())
-                .withCloseUp("02b-user-detail", ViewId.USERS, () -> {
-                    if (shell.view(ViewId.USERS) instanceof UsersView users && !users.table().getItems().isEmpty())
-                        users.table().getSelectionModel().select(Math.min(2, users.table().getItems().size() - 1));
-                })
-                .withCloseUp("02d-invoices", ViewId.USERS, () -> {
-                    if (!(shell.view(ViewId.USERS) instanceof UsersView users)) return;
-                    // a customer behind on payment shows both actions: Retry payment… on the open invoice, Refund… on a paid one
-                    users.table().getItems().stream().filter(r -> r != null && r.customerId() != null && "past_due".equals(r.status()))
-                            .findFirst().ifPresent(r -> users.table().getSelectionModel().select(r));
-                    UserDetailPane.loadStripeWhenOffered(shell.content());
-                })
-                .withCloseUp("02c-index-advice", ViewId.USERS, () -> {
-                    if (shell.view(ViewId.USERS) instanceof UsersView users) {
-                        users.closeDetail();
-                        users.search("Marco.Foscari@Gmail.com");
-                    }
-                })
-                .withCloseUp("05b-collaborations", ViewId.SESSIONS, () -> {
-                    if (shell.view(ViewId.SESSIONS) instanceof SessionsView sessions) sessions.showCollaborations();
-                })
-                .withCloseUp("03a-subscription-selected", ViewId.SUBSCRIPTIONS, () -> {
-                    if (!(shell.view(ViewId.SUBSCRIPTIONS) instanceof SubscriptionsView subs)) return;
-                    editDialog[0] = subs.pictureEdit();
-                    journal[0] = subs.pictureJournal();
-                    var check = subs.pictureDrift();
-                    drift[0] = check == null ? null : check.root();
-                })
-                .withDialog("03b-subscription-edit", () -> editDialog[0] != null ? editDialog[0].root()
-                        : new javafx.scene.control.Label("No active subscription with a Stripe id to picture."))
-                .withDialog("03c-edits-in-flight", () -> journal[0] != null ? journal[0] : new javafx.scene.control.Label("No journal."))
-                .withDialog("03d-drift-check", () -> drift[0] != null ? drift[0] : new javafx.scene.control.Label("No drift check."))
-                .withDialog("08-connections", () -> connectionsDialog().root());
+        ScreenshotTour tour = ConsoleTour.of(shell, statusBar, scene, options.screenshots(), () -> work.running().isEmpty(),
+                () -> connectionsDialog().root());
         tour.run(files -> {
             log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());
             System.out.println("Wrote " + files.size() + " screenshots to " + options.screenshots());

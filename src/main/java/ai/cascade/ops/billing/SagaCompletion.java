@@ -45,7 +45,7 @@ final class SagaCompletion {
         try {
             answer = calls.send(e.request(), e.idempotencyKey(), describe(e));
         } catch (StripeCalls.Refusal r) {
-            return failed(e, db, "Stripe refused: " + r.getMessage());
+            return failed(e, db, r.getMessage());
         } catch (StripeCalls.Unknown u) {
             return inFlight(e, db, u.getMessage());
         }

@@ -115,6 +115,8 @@ public final class DemoDataset {
             st.execute("SET LOCAL lock_timeout = '15s'");   // a reader holding the tables makes reset fail, not hang
             st.executeUpdate("DELETE FROM demo.dataset");
             st.execute("TRUNCATE " + TABLES + " RESTART IDENTITY CASCADE");
+            // Ops' own state of the old subscriptions would be attached to the new ones (ids come from the seed)
+            st.execute("DO $$ BEGIN IF to_regclass('ops.subscription_state') IS NOT NULL THEN TRUNCATE ops.subscription_state; END IF; END $$");
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         UserRows users = new UserRows(plan);

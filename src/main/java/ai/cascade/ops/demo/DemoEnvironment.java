@@ -114,6 +114,7 @@ public final class DemoEnvironment implements AutoCloseable {
         progress.accept("Starting the demo Stripe (no real billing)…");
         if (dataIsNew) DemoStripe.reseed(data, tiers);
         stripe = DemoStripe.start(data, tiers);
+        if (dataIsNew) DemoEditHistory.make(postgresUrl(), stripe.url(), tiers);   // best effort: never throws
     }
 
     private RedisFill fillRedis(Consumer<String> progress) {
@@ -149,6 +150,7 @@ public final class DemoEnvironment implements AutoCloseable {
         DemoDataset.generate(data, users, tiers, SEED, progress, cancelled);
         progress.accept("Seeding the demo Stripe anew…");
         DemoStripe.reseed(data, tiers);
+        DemoEditHistory.make(postgresUrl(), stripe.url(), tiers);
         fillRedis(progress);
     }
 

@@ -144,8 +144,9 @@ class AuditViewTest {
         });
         assertThat(Fx.read(() -> text("#audit-detail .label"))).isEqualTo(AuditDetailPane.NOTHING_SELECTED);
         Fx.run(() -> view.table().getSelectionModel().select(row));
+        // the before/after grid sits in a ScrollPane, whose content joins the scene graph only once its skin exists
         Fx.until(BOUND, "the change shown", () -> view.root().lookup("#audit-change-lines") != null
-                && view.root().lookup("#audit-change-lines").getScene() != null);
+                && view.root().lookup("#audit-change-lines").getScene() != null && !view.root().lookupAll(".audit-changed").isEmpty());
         assertThat(Fx.read(() -> text("#audit-change-lines"))).isEqualTo("tier: citizen → merchant\namount: 900 → 2900");
         List<String> changed = Fx.read(() -> view.root().lookupAll(".audit-changed").stream().map(n -> ((Labeled) n).getText()).toList());
         assertThat(changed).containsExactly("tier", "citizen", "merchant", "amount", "900", "2900");

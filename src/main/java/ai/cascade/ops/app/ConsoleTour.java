@@ -1,0 +1,63 @@
+package ai.cascade.ops.app;
+
+import ai.cascade.ops.billing.SubscriptionEditDialog;
+import ai.cascade.ops.billing.SubscriptionsView;
+import ai.cascade.ops.sessions.SessionsView;
+import ai.cascade.ops.users.UserDetailPane;
+import ai.cascade.ops.users.UsersView;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * What the screenshot run pictures beyond one picture per page: a user's detail, invoices, index advice, the
+ * collaborations tab, and the support dialogs (edit, edits in flight, drift check, connections).
+ */
+final class ConsoleTour {
+    private ConsoleTour() {}
+
+    static ScreenshotTour of(ShellView shell, StatusBar statusBar, Scene scene, Path folder, BooleanSupplier idle,
+                             Supplier<Parent> connections) {
+        SubscriptionEditDialog[] editDialog = {null};   // prepared by its close-up, pictured with the dialogs
+        Parent[] journal = {null};
+        Parent[] drift = {null};
+        return new ScreenshotTour(shell, statusBar, scene, folder)
+                .waitingFor(idle)
+                .withCloseUp("02b-user-detail", ViewId.USERS, () -> {
+                    if (shell.view(ViewId.USERS) instanceof UsersView users && !users.table().getItems().isEmpty())
+                        users.table().getSelectionModel().select(Math.min(2, users.table().getItems().size() - 1));
+                })
+                .withCloseUp("02d-invoices", ViewId.USERS, () -> {
+                    if (!(shell.view(ViewId.USERS) instanceof UsersView users)) return;
+                    // a customer behind on payment shows both actions: Retry payment… on the open invoice, Refund… on a paid one
+                    users.table().getItems().stream().filter(r -> r != null && r.customerId() != null && "past_due".equals(r.status()))
+                            .findFirst().ifPresent(r -> users.table().getSelectionModel().select(r));
+                    UserDetailPane.loadStripeWhenOffered(shell.content());
+                })
+                .withCloseUp("02c-index-advice", ViewId.USERS, () -> {
+                    if (shell.view(ViewId.USERS) instanceof UsersView users) {
+                        users.closeDetail();
+                        users.search("Marco.Foscari@Gmail.com");
+                    }
+                })
+                .withCloseUp("05b-collaborations", ViewId.SESSIONS, () -> {
+                    if (shell.view(ViewId.SESSIONS) instanceof SessionsView sessions) sessions.showCollaborations();
+                })
+                .withCloseUp("03a-subscription-selected", ViewId.SUBSCRIPTIONS, () -> {
+                    if (!(shell.view(ViewId.SUBSCRIPTIONS) instanceof SubscriptionsView subs)) return;
+                    editDialog[0] = subs.pictureEdit();
+                    journal[0] = subs.pictureJournal();
+                    var check = subs.pictureDrift();
+                    drift[0] = check == null ? null : check.root();
+                })
+                .withDialog("03b-subscription-edit", () -> editDialog[0] != null ? editDialog[0].root()
+                        : new Label("No active subscription with a Stripe id to picture."))
+                .withDialog("03c-edits-in-flight", () -> journal[0] != null ? journal[0] : new Label("No journal."))
+                .withDialog("03d-drift-check", () -> drift[0] != null ? drift[0] : new Label("No drift check."))
+                .withDialog("08-connections", connections);
+    }
+}
