@@ -54,6 +54,17 @@ final class ConsoleTour {
                     var check = subs.pictureDrift();
                     drift[0] = check == null ? null : check.root();
                 })
+                .withCloseUp("07b-audit-entry", ViewId.AUDIT, () -> {
+                    if (!(shell.view(ViewId.AUDIT) instanceof ai.cascade.ops.audit.AuditView audit)) return;
+                    // the page reloads on every visit: select the newest entry once it is there
+                    audit.table().getItems().addListener(new javafx.collections.ListChangeListener<>() {
+                        @Override public void onChanged(Change<? extends ai.cascade.ops.audit.AuditEntry> c) {
+                            if (audit.table().getItems().isEmpty()) return;
+                            audit.table().getItems().removeListener(this);
+                            audit.table().getSelectionModel().select(0);
+                        }
+                    });
+                })
                 .withDialog("03b-subscription-edit", () -> editDialog[0] != null ? editDialog[0].root()
                         : new Label("No active subscription with a Stripe id to picture."))
                 .withDialog("03c-edits-in-flight", () -> journal[0] != null ? journal[0] : new Label("No journal."))

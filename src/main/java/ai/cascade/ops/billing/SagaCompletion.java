@@ -103,17 +103,26 @@ final class SagaCompletion {
         d.addProperty("journal", e.id());
         d.addProperty("kind", e.kind());
         d.addProperty("requested_by", e.actor());
-        d.add("before", e.beforeJson() == null ? new JsonObject() : JsonParser.parseString(e.beforeJson()));
-        JsonObject afterJson = after == null ? new JsonObject() : after.toJson();
-        if (answer instanceof Invoice i) {
+        d.add("before", e.beforeJson() == null ? new JsonObject() : JsonParser.parseString(e.beforeJson()).getAsJsonObject());
+        JsonObject beforeJson = d.getAsJsonObject("before");
+        JsonObject afterJson;
+        if (answer instanceof Invoice i) {   // the invoice's "before" with what changed, so the audit shows just that
+            afterJson = beforeJson == null ? new JsonObject() : beforeJson.deepCopy();
             afterJson.addProperty("invoice", i.getId());
-            afterJson.addProperty("invoice_status", i.getStatus());
+            afterJson.addProperty("status", i.getStatus());
             afterJson.addProperty("amount_paid", i.getAmountPaid());
+            afterJson.addProperty("amount_remaining", i.getAmountRemaining());
+            if (after != null) afterJson.add("subscription", after.toJson());
         } else if (answer instanceof Refund r) {
+            afterJson = beforeJson == null ? new JsonObject() : beforeJson.deepCopy();
+            long already = beforeJson != null && beforeJson.has("refunded") && !beforeJson.get("refunded").isJsonNull()
+                    ? beforeJson.get("refunded").getAsLong() : 0;
+            afterJson.addProperty("invoice", e.target());
+            afterJson.addProperty("refunded", already + (r.getAmount() == null ? 0 : r.getAmount()));
             afterJson.addProperty("refund", r.getId());
-            afterJson.addProperty("refunded", r.getAmount());
-            afterJson.addProperty("currency", r.getCurrency());
             afterJson.addProperty("refund_status", r.getStatus());
+        } else {
+            afterJson = after == null ? new JsonObject() : after.toJson();
         }
         d.add("after", afterJson);
         JsonObject req = new JsonObject();

@@ -115,8 +115,9 @@ class SubscriptionEditorTest {
     void aRefundOfPartOfAPaidInvoiceIsMadeOnceAndAudited() {
         CustomerInvoices invoices = new CustomerInvoices(bench.connections());
         String customer = editor.open(sub, CancelSignal.NONE).customerId();
-        // the demo Stripe has no GET /v1/refunds (withRefunds' list): nothing was refunded of a freshly seeded payment
-        InvoiceSummary paid = invoices.recent(customer).stream().filter(i -> "paid".equals(i.status())).findFirst().orElseThrow();
+        InvoiceSummary paid = invoices.withRefunds(
+                invoices.recent(customer).stream().filter(i -> "paid".equals(i.status())).findFirst().orElseThrow());
+        assertThat(paid.refunded()).as("nothing refunded yet of a freshly seeded payment").isZero();
         long before = bench.appliedMutations();
 
         EditOutcome o = editor.refund(paid, 400L, "requested_by_customer", "Goodwill for the outage");
@@ -128,6 +129,9 @@ class SubscriptionEditorTest {
                 .containsExactly("amount=400&payment_intent=" + paid.paymentIntentId() + "&reason=requested_by_customer");
         assertThat(strings(bench.admin, "SELECT action || ' ' || (details->'after'->>'refunded') FROM ops.audit_log"))
                 .containsExactly("invoice.refund 400");
+        assertThat(invoices.withRefunds(paid).refunded()).as("Stripe's refunds of the payment, read back").isEqualTo(400);
+        assertThatThrownBy(() -> editor.refund(invoices.withRefunds(paid), paid.amountPaid(), null, "Refund the rest and more"))
+                .isInstanceOf(Refused.class).hasMessageContaining("is more than what can still be refunded");
     }
 
     // ---- conflicts ----

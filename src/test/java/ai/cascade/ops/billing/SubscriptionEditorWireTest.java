@@ -226,7 +226,7 @@ class SubscriptionEditorWireTest {
         assertSentAsJournaled(sent.get(0), o.journalId(), "POST", "/v1/invoices/in_WireOpen0001/pay", "");
         assertThat(sent.get(1).getUrl().encodedPath()).isEqualTo(SUB_PATH);
         assertDoneWithOneAudit(o, "invoice.retry_payment");
-        assertThat(strings(admin, "SELECT details->'after'->>'invoice_status' FROM ops.audit_log")).containsExactly("paid");
+        assertThat(strings(admin, "SELECT details->'after'->>'status' FROM ops.audit_log")).containsExactly("paid");
     }
 
     @Test
