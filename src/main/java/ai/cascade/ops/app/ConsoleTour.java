@@ -3,7 +3,6 @@ package ai.cascade.ops.app;
 import ai.cascade.ops.billing.SubscriptionEditDialog;
 import ai.cascade.ops.billing.SubscriptionsView;
 import ai.cascade.ops.sessions.SessionsView;
-import ai.cascade.ops.users.UserDetailPane;
 import ai.cascade.ops.users.UsersView;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -36,7 +35,7 @@ final class ConsoleTour {
                     // a customer behind on payment shows both actions: Retry payment… on the open invoice, Refund… on a paid one
                     users.table().getItems().stream().filter(r -> r != null && r.customerId() != null && "past_due".equals(r.status()))
                             .findFirst().ifPresent(r -> users.table().getSelectionModel().select(r));
-                    UserDetailPane.loadStripeWhenOffered(shell.content());
+                    loadStripeWhenOffered(shell.content());
                 })
                 .withCloseUp("02c-index-advice", ViewId.USERS, () -> {
                     if (shell.view(ViewId.USERS) instanceof UsersView users) {
@@ -70,5 +69,23 @@ final class ConsoleTour {
                 .withDialog("03c-edits-in-flight", () -> journal[0] != null ? journal[0] : new Label("No journal."))
                 .withDialog("03d-drift-check", () -> drift[0] != null ? drift[0] : new Label("No drift check."))
                 .withDialog("08-connections", connections);
+    }
+
+    /** For the screenshot tour: clicks "Load from Stripe" in {@code scope} once it is offered, and keeps the end (invoices) in view. */
+    private static void loadStripeWhenOffered(javafx.scene.Parent scope) {
+        if (!(scope.lookup("#stripeButton") instanceof javafx.scene.control.Button load)) return;
+        if (scope.lookup(".user-detail") instanceof javafx.scene.control.ScrollPane sp)
+            sp.getContent().layoutBoundsProperty().addListener((o, was, now) -> sp.setVvalue(sp.getVmax()));
+        if (load.isVisible()) {   // the user shown already offers it
+            load.fire();
+            return;
+        }
+        load.visibleProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean offered) {
+                if (!offered) return;
+                load.visibleProperty().removeListener(this);
+                load.fire();
+            }
+        });
     }
 }

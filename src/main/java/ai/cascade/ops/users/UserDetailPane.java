@@ -285,24 +285,6 @@ public final class UserDetailPane extends FxmlView {
         invoices.show(s.id());
     }
 
-    /** For the screenshot tour: clicks "Load from Stripe" in {@code scope} once it is offered, and keeps the end (invoices) in view. */
-    public static void loadStripeWhenOffered(javafx.scene.Parent scope) {
-        if (!(scope.lookup("#stripeButton") instanceof Button load)) return;
-        if (scope.lookup(".user-detail") instanceof javafx.scene.control.ScrollPane sp)
-            sp.getContent().layoutBoundsProperty().addListener((o, was, now) -> sp.setVvalue(sp.getVmax()));
-        if (load.isVisible()) {   // the user shown already offers it
-            load.fire();
-            return;
-        }
-        load.visibleProperty().addListener(new javafx.beans.value.ChangeListener<>() {
-            @Override public void changed(javafx.beans.value.ObservableValue<? extends Boolean> o, Boolean was, Boolean offered) {
-                if (!offered) return;
-                load.visibleProperty().removeListener(this);
-                load.fire();
-            }
-        });
-    }
-
     @FXML
     private void loadVenice() {
         Viewing v = viewing;
