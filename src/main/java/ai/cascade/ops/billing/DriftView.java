@@ -287,7 +287,7 @@ public final class DriftView extends FxmlView implements ConsoleView {
         resultLabel.setText("Adopting Stripe's state of " + id + "…");
         work.run("Adopting Stripe's state of " + id, control -> editor.adoptStripe(id, reason), outcome -> {
             resultLabel.setText(outcome.result() + ": " + outcome.message());
-            r.resolution.set(outcome.done() ? (r.drift().kind() == Kind.MISSING_IN_POSTGRES ? "Ops' state adopted" : "Adopted")
+            r.resolution.set(outcome.done() ? "Adopted"
                     : outcome.result().toString().toLowerCase(Locale.ROOT).replace('_', ' '));
             r.resolved = outcome.done();
             table.refresh();

@@ -86,11 +86,17 @@ final class StripeCalls {
 
     /** A read: any failure is a {@link BackendException} (nothing was changed by it). */
     StripeObject read(StripeRequest request, String what) {
+        return readIfExists(request, what).orElseThrow(() ->
+                new BackendException(Backend.STRIPE, "Stripe has no such object while " + what + "."));
+    }
+
+    /** A read where Stripe's 404 is an answer (empty), not a failure; any other failure is a {@link BackendException}. */
+    java.util.Optional<StripeObject> readIfExists(StripeRequest request, String what) {
         try {
-            return send(request, null, what);
+            return java.util.Optional.of(send(request, null, what));
         } catch (Refusal | Unknown e) {
             if (e.getCause() instanceof InvalidRequestException ire && Integer.valueOf(404).equals(ire.getStatusCode()))
-                throw new BackendException(Backend.STRIPE, "Stripe has no such object while " + what + ".", e.getCause());
+                return java.util.Optional.empty();
             throw new BackendException(Backend.STRIPE, e.getMessage(), e.getCause());
         }
     }

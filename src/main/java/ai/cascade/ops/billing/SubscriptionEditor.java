@@ -84,12 +84,7 @@ public final class SubscriptionEditor {
 
     /** Stripe's subscription, or null when Stripe has none with this id. */
     private Subscription stripeSubscription(String id) {
-        try {
-            return (Subscription) calls().read(StripeRequests.readSubscription(id), "reading subscription " + id);
-        } catch (BackendException e) {
-            if (e.getMessage().startsWith("Stripe has no such object")) return null;
-            throw e;
-        }
+        return (Subscription) calls().readIfExists(StripeRequests.readSubscription(id), "reading subscription " + id).orElse(null);
     }
 
     /** What a tier change would cost, from Stripe's invoice preview; changes nothing. */

@@ -82,17 +82,17 @@ final class SubscriptionMirror {
 
     /** The user's columns follow only their latest subscription: adopting an old one must not change their tier. */
     private static void writeUser(Connection c, int userId, String stripeSubscriptionId, PlanState stripe) throws SQLException {
+        boolean ended = ENDED.contains(stripe.status());
+        if (!ended && stripe.tier() == null) return;   // a price the configuration does not know: leave the tier as it is
         try (PreparedStatement st = c.prepareStatement(
                 "UPDATE cascade_users u SET subscription_tier = ?, subscription_status = ? WHERE u.id = ? AND NOT EXISTS ("
                         + "SELECT 1 FROM subscriptions o, subscriptions s WHERE s.stripe_subscription_id = ? AND o.user_id = u.id "
                         + "AND o.id <> s.id AND (o.created_at, o.id) > (s.created_at, s.id))")) {
             st.setQueryTimeout(5);
-            boolean ended = ENDED.contains(stripe.status());
-            st.setString(1, ended || stripe.tier() == null ? (ended ? FREE_TIER : null) : stripe.tier());
+            st.setString(1, ended ? FREE_TIER : stripe.tier());
             st.setString(2, stripe.status());
             st.setInt(3, userId);
             st.setString(4, stripeSubscriptionId);
-            if (!ended && stripe.tier() == null) return;   // a price the configuration does not know: leave the tier as it is
             st.executeUpdate();
         }
     }
