@@ -161,6 +161,12 @@ class SubscriptionEditDialogTest {
     }
 
     private <T extends Node> T find(String id) {
+        // parts inside a ScrollPane join the scene graph only once its skin exists: apply CSS rather than wait for a
+        // pulse, which Monocle may not send while nothing else changes
+        Fx.until(BOUND, id + " in the dialog", () -> {
+            dialog.root().applyCss();
+            return dialog.root().lookup("#" + id) != null;
+        });
         @SuppressWarnings("unchecked") T node = (T) Fx.read(() -> dialog.root().lookup("#" + id));
         return Objects.requireNonNull(node, id);
     }
