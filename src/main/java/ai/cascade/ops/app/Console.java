@@ -257,9 +257,23 @@ public final class Console implements ShellCommands {
         views.put(ViewId.SESSIONS, new SessionsView(new LiveSessions(ws), new SessionRevoker(ws, profileName),
                 new RedisSupportActions(ws, profileName), new Collaborations(ws), work, time, this::openUser, ws.profile(),
                 settings.sessionsRefreshSeconds, seconds -> saveSettings(x -> x.sessionsRefreshSeconds = seconds)));
-        views.put(ViewId.DATABASE, new DatabaseView());
+        views.put(ViewId.DATABASE, new DatabaseView(List.of(
+                new ai.cascade.ops.database.ChecksSection(new ai.cascade.ops.database.DatabaseChecks(ws, settings.checkThresholds), work,
+                        c -> openCheck(c)))));
         views.put(ViewId.AUDIT, new AuditView(new AuditTrail(ws), work, time));
         return views;
+    }
+
+    /** From a check (overview or the database page's list) to the page and tab that explain it. */
+    private void openCheck(ai.cascade.ops.backend.Check check) {
+        ViewId target = switch (check.backend()) {
+            case POSTGRES -> ViewId.DATABASE;
+            case REDIS -> ViewId.CACHE;
+            case STRIPE -> ViewId.SUBSCRIPTIONS;
+            case VENICE -> ViewId.USERS;
+        };
+        shell.select(target);
+        if (shell.view(target) instanceof DatabaseView db && !check.section().isEmpty()) db.open(check.section());
     }
 
     /** Another page asks to see a user (e.g. a collaboration's participant): the users page, searched for them. */

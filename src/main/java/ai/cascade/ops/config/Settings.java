@@ -22,6 +22,10 @@ public final class Settings {
     /** The sessions page's auto-refresh interval in seconds (added without a version change: older files lack it, and get the default). */
     public int sessionsRefreshSeconds = 10;
     public List<Tier> tiers = new ArrayList<>(defaultTiers());
+    /** Where health checks turn amber and red (added without a version change: older files get pghero's defaults). */
+    public CheckThresholds checkThresholds = CheckThresholds.defaults();
+    /** The database page's chart interval in seconds. */
+    public int databaseSampleSeconds = 5;
 
     /** Window geometry in screen coordinates. */
     public record WindowPlacement(double x, double y, double width, double height, boolean maximized) {}
@@ -52,6 +56,8 @@ public final class Settings {
         s.demoUsers = demoUsers;
         s.sessionsRefreshSeconds = sessionsRefreshSeconds;
         s.tiers = new ArrayList<>(tiers);
+        s.checkThresholds = checkThresholds;
+        s.databaseSampleSeconds = databaseSampleSeconds;
         return s;
     }
 }
