@@ -26,6 +26,9 @@ import ai.cascade.ops.demo.DemoLock;
 import ai.cascade.ops.demo.DemoStripe;
 import ai.cascade.ops.overview.OverviewFigures;
 import ai.cascade.ops.overview.OverviewView;
+import ai.cascade.ops.overview.AlarmNotifier;
+import ai.cascade.ops.overview.HealthChecks;
+import ai.cascade.ops.overview.HealthWatch;
 import ai.cascade.ops.sessions.Collaborations;
 import ai.cascade.ops.sessions.LiveSessions;
 import ai.cascade.ops.sessions.RedisSupportActions;
@@ -77,6 +80,11 @@ public final class Console implements ShellCommands {
     private Stage stage;
     private Scene scene;
     private Workspace workspace;
+    private volatile HealthWatch healthWatch;
+    private final AlarmNotifier alarms = new AlarmNotifier(() -> stage, c -> {
+        stage.toFront();
+        openCheck(c);
+    });
     private DemoEnvironment demo;
     private boolean screenshotsTaken;
     private volatile DemoLock demoLock;
@@ -119,7 +127,11 @@ public final class Console implements ShellCommands {
         stage.setOnCloseRequest(e -> { e.consume(); quit(); });
         // A logout or kill -TERM must not leave the demo's Postgres and Redis running.
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeConnections, "ops-stop-servers"));
-        shell.currentViewProperty().addListener((o, was, v) -> { if (v != null) saveSettings(s -> s.lastView = v.name()); });
+        shell.currentViewProperty().addListener((o, was, v) -> {
+            if (v != null) saveSettings(s -> s.lastView = v.name());
+            // the database page's refreshing tabs only serve the eye: they stop when another page is shown
+            if (was == ViewId.DATABASE && shell.view(was) instanceof DatabaseView db) db.hidden();
+        });
         stage.show();
         reportFirstFrame();
         if (options.firstFrameProbe()) return;   // the start-up benchmark measures the window alone
@@ -198,6 +210,7 @@ public final class Console implements ShellCommands {
     /** Switches every view to {@code profile}; the old clients close in the background. */
     public void connect(ConnectionProfile profile, boolean isDemo) {
         work.cancelAll();
+        stopHealthWatch();
         Workspace old = workspace;
         if (old != null) work.run("Closing " + old.profile().name(), c -> { old.close(); return null; }, v -> { }, e -> { });
         if (!isDemo && demo != null) {
@@ -241,8 +254,14 @@ public final class Console implements ShellCommands {
 
     private Map<ViewId, ConsoleView> buildViews(Workspace ws) {
         Map<ViewId, ConsoleView> views = new EnumMap<>(ViewId.class);
-        views.put(ViewId.OVERVIEW, new OverviewView(new OverviewFigures(ws), work, time));
         Settings settings = settingsStore.snapshot();
+        // Checks run every 30 s whatever page is open; a check that turns red raises one notification.
+        if (healthWatch != null) healthWatch.close();
+        healthWatch = new HealthWatch(new HealthChecks(ws, settings.checkThresholds));
+        healthWatch.addListener(r -> alarms.notify(r.newlyAlarming()));
+        views.put(ViewId.OVERVIEW, new OverviewView(healthWatch, new OverviewFigures(ws), new RevenueSummary(ws, settings.tiers),
+                work, time, this::openCheck));
+        healthWatch.start();
         String profileName = ws.profile().name();
         List<Tier> tiers = settings.tiers;
         // One editor per workspace: the edit dialogs, the invoices and the journal of edits in flight share it.
@@ -257,11 +276,20 @@ public final class Console implements ShellCommands {
         views.put(ViewId.SESSIONS, new SessionsView(new LiveSessions(ws), new SessionRevoker(ws, profileName),
                 new RedisSupportActions(ws, profileName), new Collaborations(ws), work, time, this::openUser, ws.profile(),
                 settings.sessionsRefreshSeconds, seconds -> saveSettings(x -> x.sessionsRefreshSeconds = seconds)));
-        views.put(ViewId.DATABASE, new DatabaseView(List.of(
-                new ai.cascade.ops.database.ChecksSection(new ai.cascade.ops.database.DatabaseChecks(ws, settings.checkThresholds), work,
-                        c -> openCheck(c)))));
+        views.put(ViewId.DATABASE, databaseView(ws, settings));
         views.put(ViewId.AUDIT, new AuditView(new AuditTrail(ws), work, time));
         return views;
+    }
+
+    private DatabaseView databaseView(Workspace ws, Settings settings) {
+        var thresholds = settings.checkThresholds;
+        return new DatabaseView(List.of(
+                new ai.cascade.ops.database.ChecksSection(new ai.cascade.ops.database.DatabaseChecks(ws, thresholds), work, this::openCheck),
+                new ai.cascade.ops.database.ActivitySection(new ai.cascade.ops.database.Activity(ws, ws.profile().name()), work, time,
+                        ws.profile(), thresholds),
+                new ai.cascade.ops.database.StatementsSection(new ai.cascade.ops.database.StatementStats(ws), work, time),
+                new ai.cascade.ops.database.SpaceSection(new ai.cascade.ops.database.SpaceReport(ws), work),
+                new ai.cascade.ops.database.PoolSection(new ai.cascade.ops.database.PoolReport(ws), work)));
     }
 
     /** From a check (overview or the database page's list) to the page and tab that explain it. */
@@ -323,7 +351,8 @@ public final class Console implements ShellCommands {
     private void takeScreenshotsIfAsked() {
         if (options.screenshots() == null || screenshotsTaken) return;
         screenshotsTaken = true;
-        ScreenshotTour tour = ConsoleTour.of(shell, statusBar, scene, options.screenshots(), () -> work.running().isEmpty(),
+        ScreenshotTour tour = ConsoleTour.of(shell, statusBar, scene, options.screenshots(),
+                () -> work.running().isEmpty() && (!(shell.view(ViewId.OVERVIEW) instanceof OverviewView o) || o.hasChecked()),
                 () -> connectionsDialog().root());
         tour.run(files -> {
             log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());
@@ -423,6 +452,7 @@ public final class Console implements ShellCommands {
     /** Stops background work, closes the clients and stops the demo servers; blocks, so not on the FX thread. */
     public synchronized void closeConnections() {
         work.close();
+        stopHealthWatch();
         Workspace ws = workspace;
         DemoEnvironment d = demo;
         workspace = null;   // a second call (the shutdown hook after Quit) finds nothing left to close
@@ -451,6 +481,17 @@ public final class Console implements ShellCommands {
                         + "): changes last until you quit. Make the folder writable, or set CASCADE_OPS_HOME.");
                 shell.setNotices(startupNotices);
             }
+        }
+    }
+
+    private void stopHealthWatch() {
+        HealthWatch w = healthWatch;
+        healthWatch = null;
+        // closing cancels a run in flight, which sends a cancel request to the server: never on the FX thread
+        if (w != null) {
+            Thread t = new Thread(w::close, "ops-stop-checks");
+            t.setDaemon(true);
+            t.start();
         }
     }
 

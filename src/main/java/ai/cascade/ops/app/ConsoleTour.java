@@ -53,6 +53,10 @@ final class ConsoleTour {
                     var check = subs.pictureDrift();
                     drift[0] = check == null ? null : check.root();
                 })
+                .withCloseUp("06b-database-activity", ViewId.DATABASE, () -> openDatabaseTab(shell, "activity"))
+                .withCloseUp("06c-database-statements", ViewId.DATABASE, () -> openDatabaseTab(shell, "statements"))
+                .withCloseUp("06d-database-space", ViewId.DATABASE, () -> openDatabaseTab(shell, "space"))
+                .withCloseUp("06e-database-pool", ViewId.DATABASE, () -> openDatabaseTab(shell, "pool"))
                 .withCloseUp("07b-audit-entry", ViewId.AUDIT, () -> {
                     if (!(shell.view(ViewId.AUDIT) instanceof ai.cascade.ops.audit.AuditView audit)) return;
                     // the page reloads on every visit: select the newest entry once it is there
@@ -69,6 +73,10 @@ final class ConsoleTour {
                 .withDialog("03c-edits-in-flight", () -> journal[0] != null ? journal[0] : new Label("No journal."))
                 .withDialog("03d-drift-check", () -> drift[0] != null ? drift[0] : new Label("No drift check."))
                 .withDialog("08-connections", connections);
+    }
+
+    private static void openDatabaseTab(ShellView shell, String id) {
+        if (shell.view(ViewId.DATABASE) instanceof ai.cascade.ops.database.DatabaseView db) db.open(id);
     }
 
     /** For the screenshot tour: clicks "Load from Stripe" in {@code scope} once it is offered, and keeps the end (invoices) in view. */

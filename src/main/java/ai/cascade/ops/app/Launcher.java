@@ -12,6 +12,8 @@ import java.util.Arrays;
  *   cascade-ops                         open the console (the demo when nothing is configured)
  *   cascade-ops --screenshots DIR       render every page to DIR/*.png offscreen and exit
  *   cascade-ops --migrate-ops [URL]     apply Ops' schema as an owner role (URL or DATABASE_URL)
+ *   cascade-ops check [--profile NAME] [--json] [--timeout SECONDS]
+ *                                       every health check once, for cron: exit 0 ok, 1 warning, 2 critical, 3 unreachable
  * </pre>
  */
 public final class Launcher {
@@ -22,6 +24,8 @@ public final class Launcher {
         // Before the first logger exists: logback.xml writes to this folder.
         System.setProperty("cascade.ops.logdir", dirs.logs().toString());
         trustTheSystemsCertificates();
+        // A command, not the console: no toolkit, no demo, its own exit code.
+        if (args.length > 0 && args[0].equals("check")) System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         Path screenshots = null;
         String stripeBase = null;
         boolean firstFrameProbe = false;
@@ -40,6 +44,7 @@ public final class Launcher {
                 case "--migrate-ops" -> System.exit(OpsMigrationCommand.run(i + 1 < args.length ? args[i + 1] : System.getenv("DATABASE_URL")));
                 case "--help", "-h" -> {
                     System.out.println("Usage: cascade-ops [--screenshots DIR] | --migrate-ops [postgresql://owner@host/db]");
+                    System.out.println("       cascade-ops check [--profile NAME] [--json] [--timeout SECONDS]   health checks for cron (check --help)");
                     return;
                 }
                 default -> {

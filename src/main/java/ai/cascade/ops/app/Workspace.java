@@ -131,6 +131,16 @@ public final class Workspace implements Connections, AutoCloseable {
     @Override
     public Optional<ai.cascade.ops.venice.VeniceClient> veniceClient() { return Optional.ofNullable(veniceClient); }
 
+    @Override
+    public boolean isConfigured(Backend b) {
+        return switch (b) {
+            case POSTGRES -> database != null || unavailable.containsKey(b);
+            case REDIS -> redis != null || unavailable.containsKey(b);
+            case VENICE -> venice != null;
+            case STRIPE -> stripe != null;
+        };
+    }
+
     private BackendException unavailable(Backend b) {
         String why = unavailable.get(b);
         return new BackendException(b, why != null ? why

@@ -16,6 +16,10 @@ import java.util.Objects;
  */
 public record Check(Backend backend, String id, String title, Verdict verdict, String figure, String advice,
                     String section, List<String> details) {
+    /** Worst first; among equals by backend then title, so a list does not reshuffle between refreshes. */
+    public static final java.util.Comparator<Check> WORST_FIRST = java.util.Comparator.comparing(Check::verdict).reversed()
+            .thenComparing(Check::backend).thenComparing(Check::title);
+
     public Check {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(id, "id");

@@ -29,4 +29,16 @@ public interface Connections {
      * a caller may then build its own on {@link #venice()}.
      */
     default Optional<VeniceClient> veniceClient() { return Optional.empty(); }
+
+    /**
+     * Whether the profile names this backend at all (an invalid address still counts as configured: that is a
+     * problem to report, while a backend left out on purpose is not).
+     */
+    default boolean isConfigured(Backend backend) {
+        return switch (backend) {
+            case POSTGRES, REDIS -> true;
+            case VENICE -> venice().isPresent();
+            case STRIPE -> stripe().isPresent();
+        };
+    }
 }

@@ -24,6 +24,7 @@ public final class Database implements AutoCloseable {
 
     private final PostgresAddress address;
     private final HikariDataSource pool;
+    private final AcquireTimes acquireTimes = new AcquireTimes();
 
     public Database(PostgresAddress address, String applicationName, int maxPoolSize) {
         this.address = address;
@@ -38,6 +39,7 @@ public final class Database implements AutoCloseable {
         c.setConnectionTimeout(3000);
         c.setValidationTimeout(1000);
         c.setRegisterMbeans(false);
+        c.setMetricsTrackerFactory((name, stats) -> acquireTimes);
         c.addDataSourceProperty("connectTimeout", "2");
         c.addDataSourceProperty("loginTimeout", "3");
         c.addDataSourceProperty("socketTimeout", "30");  // statements set their own, shorter limits
@@ -121,6 +123,55 @@ public final class Database implements AutoCloseable {
     }
 
     public record PoolFigures(int active, int idle, int waiting, int max) {}
+
+    /** How long borrowing a connection from the pool took: since start, and over the last minute. */
+    public AcquireFigures acquireFigures() {
+        return acquireTimes.figures();
+    }
+
+    /**
+     * Connection acquire times in milliseconds. {@code recent*} cover the acquisitions of the last minute
+     * (at most the last {@value AcquireTimes#RECENT} of them); {@code timeouts} counts borrowers that gave up.
+     */
+    public record AcquireFigures(long count, double averageMillis, double maxMillis,
+                                 long recentCount, double recentAverageMillis, double recentMaxMillis, long timeouts) {}
+
+    /** Hikari reports every borrow here; kept small and lock-light because it runs on every getConnection. */
+    private static final class AcquireTimes implements com.zaxxer.hikari.metrics.IMetricsTracker {
+        static final int RECENT = 256;
+        static final long RECENT_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        private final long[] recentAt = new long[RECENT];
+        private final long[] recentNanos = new long[RECENT];
+        private int next;
+        private long count, totalNanos, maxNanos, timeouts;
+
+        @Override
+        public synchronized void recordConnectionAcquiredNanos(long nanos) {
+            count++;
+            totalNanos += nanos;
+            maxNanos = Math.max(maxNanos, nanos);
+            recentAt[next] = System.nanoTime();
+            recentNanos[next] = nanos;
+            next = (next + 1) % RECENT;
+        }
+
+        @Override
+        public synchronized void recordConnectionTimeout() {
+            timeouts++;
+        }
+
+        synchronized AcquireFigures figures() {
+            long now = System.nanoTime(), recentCount = 0, recentTotal = 0, recentMax = 0;
+            for (int i = 0; i < Math.min(count, RECENT); i++) {
+                if (now - recentAt[i] > RECENT_NANOS) continue;
+                recentCount++;
+                recentTotal += recentNanos[i];
+                recentMax = Math.max(recentMax, recentNanos[i]);
+            }
+            return new AcquireFigures(count, count == 0 ? 0 : totalNanos / 1e6 / count, maxNanos / 1e6,
+                    recentCount, recentCount == 0 ? 0 : recentTotal / 1e6 / recentCount, recentMax / 1e6, timeouts);
+        }
+    }
 
     /** Turns a driver error into a sentence: what failed, where, and what to do. */
     public String explain(String what, SQLException e) {

@@ -12,7 +12,7 @@ import java.sql.Statement;
  */
 public final class OpsSchema {
     /** The version of the newest migration under resources/db/ops. */
-    public static final int EXPECTED_VERSION = 3;
+    public static final int EXPECTED_VERSION = 4;
 
     /** What the console may do on this server, and why not when it may not write. */
     public record Status(int foundVersion, boolean backendTablesPresent, boolean canEditSubscriptions,

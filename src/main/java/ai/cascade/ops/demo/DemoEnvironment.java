@@ -87,6 +87,10 @@ public final class DemoEnvironment implements AutoCloseable {
         DataSource ds = servers.admin(DATABASE);
         OpsSchema.migrateBackendForDemo(ds);
         OpsSchema.migrateOps(ds);
+        // The database page's Statements tab reads it; the server preloads the library (EmbeddedServers).
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        }
         return ds;
     }
 
@@ -112,9 +116,22 @@ public final class DemoEnvironment implements AutoCloseable {
     /** The local Stripe keeps its state with the demo data: seeded anew only when the data is new (or it is empty). */
     private void startStripe(List<Tier> tiers, boolean dataIsNew, Consumer<String> progress) throws SQLException {
         progress.accept("Starting the demo Stripe (no real billing)…");
-        if (dataIsNew) DemoStripe.reseed(data, tiers);
+        if (dataIsNew) {
+            DemoStripe.reseed(data, tiers);
+            analyze();
+        }
         stripe = DemoStripe.start(data, tiers);
         if (dataIsNew) DemoEditHistory.make(postgresUrl(), stripe.url(), tiers);   // best effort: never throws
+    }
+
+    /**
+     * Fresh bulk-loaded tables have no planner statistics until autovacuum gets round to them: analyze at once, as an
+     * administrator would after a restore, so the database page's checks start from a database in good order.
+     */
+    private void analyze() throws SQLException {
+        try (Connection c = data.getConnection(); Statement st = c.createStatement()) {
+            st.execute("ANALYZE");
+        }
     }
 
     private RedisFill fillRedis(Consumer<String> progress) {
@@ -150,6 +167,7 @@ public final class DemoEnvironment implements AutoCloseable {
         DemoDataset.generate(data, users, tiers, SEED, progress, cancelled);
         progress.accept("Seeding the demo Stripe anew…");
         DemoStripe.reseed(data, tiers);
+        analyze();
         DemoEditHistory.make(postgresUrl(), stripe.url(), tiers);
         fillRedis(progress);
     }

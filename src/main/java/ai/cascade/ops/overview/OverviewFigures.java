@@ -2,20 +2,21 @@ package ai.cascade.ops.overview;
 
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.backend.Connections;
+import ai.cascade.ops.cache.CacheChecks;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
 
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The figures of the overview page, each read on its own so one failing backend leaves the others. */
 public final class OverviewFigures {
     /** Users by tier; {@code newestSignup} is UTC, as stored. */
     public record Users(long total, Map<String, Long> byTier, long loggedInLast24h, long joinedLast7d, LocalDateTime newestSignup) {}
-
-    public record Subscriptions(Map<String, Long> byStatus, long endingWithin7Days) {}
 
     /** {@code hits}/{@code misses} are Redis' lifetime counters (INFO stats), not a rate over time. */
     public record Redis(String version, long keyCount, long usedMemory, long maxMemory, long clients, long hits, long misses, long uptimeSeconds) {}
@@ -27,6 +28,10 @@ public final class OverviewFigures {
 
     public OverviewFigures(Connections connections) {
         this.connections = connections;
+    }
+
+    Connections connections() {
+        return connections;
     }
 
     public Users users(CancelSignal cancel) {
@@ -50,15 +55,23 @@ public final class OverviewFigures {
         });
     }
 
-    public Subscriptions subscriptions(CancelSignal cancel) {
-        return connections.database().query("counting subscriptions", TIMEOUT_SECONDS, cancel, st -> {
-            Map<String, Long> byStatus = new LinkedHashMap<>();
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT coalesce(status, '(none)'), count(*) FROM subscriptions GROUP BY 1 ORDER BY 2 DESC")) {
-                while (rs.next()) byStatus.put(rs.getString(1), rs.getLong(2));
+    /**
+     * The {@code cascade:session:*} keys, counted with SCAN (never KEYS, and no lookup of the keys themselves, so the
+     * hit rate is left alone). SCAN may return a key twice while Redis resizes its table: a pulse, not an audit.
+     */
+    public long liveSessions(CancelSignal cancel) {
+        AtomicBoolean stop = new AtomicBoolean();
+        cancel.onCancel(() -> stop.set(true));
+        return connections.redis().run("counting the login sessions", c -> {
+            ScanArgs args = ScanArgs.Builder.matches("cascade:session:*").limit(1000);
+            long n = 0;
+            KeyScanCursor<String> cursor = c.scan(args);
+            while (true) {
+                n += cursor.getKeys().size();
+                if (cursor.isFinished()) return n;
+                if (stop.get()) throw new CancellationException("cancelled while counting sessions");
+                cursor = c.scan(cursor, args);
             }
-            return new Subscriptions(byStatus, single(st, "SELECT count(*) FROM subscriptions WHERE status IN ('active', 'trialing', 'past_due') "
-                    + "AND current_period_end BETWEEN (now() AT TIME ZONE 'UTC') AND (now() AT TIME ZONE 'UTC') + interval '7 days'"));
         });
     }
 
@@ -77,7 +90,7 @@ public final class OverviewFigures {
     /** INFO only: it counts as no keyspace hit, so looking does not change what is reported. */
     public Redis redis() {
         return connections.redis().run("reading INFO", c -> {
-            Map<String, String> info = parseInfo(c.info());
+            Map<String, String> info = CacheChecks.parseInfo(c.info());
             long keys = c.dbsize();
             return new Redis(info.getOrDefault("redis_version", "?"), keys, number(info, "used_memory"), number(info, "maxmemory"),
                     number(info, "connected_clients"), number(info, "keyspace_hits"), number(info, "keyspace_misses"),
@@ -85,27 +98,11 @@ public final class OverviewFigures {
         });
     }
 
-    static Map<String, String> parseInfo(String info) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String line : info.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && !line.startsWith("#")) m.put(line.substring(0, colon), line.substring(colon + 1).trim());
-        }
-        return m;
-    }
-
     private static long number(Map<String, String> info, String key) {
         try {
             return Long.parseLong(info.getOrDefault(key, "0"));
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static long single(Statement st, String sql) throws SQLException {
-        try (ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -23,11 +23,12 @@ import java.util.function.Consumer;
  */
 public final class CheckList extends VBox {
     /** Worst first; among equals, by backend then title, so the list does not reshuffle between refreshes. */
-    public static final Comparator<Check> WORST_FIRST = Comparator.comparing(Check::verdict).reversed()
-            .thenComparing(Check::backend).thenComparing(Check::title);
+    public static final Comparator<Check> WORST_FIRST = Check.WORST_FIRST;
 
     private Consumer<Check> onOpen;
     private List<Check> shown = List.of();
+    /** Checks whose details are open: a refresh every 30 s must not fold away what someone is reading. */
+    private final java.util.Set<String> expanded = new java.util.HashSet<>();
 
     public CheckList() {
         getStyleClass().add("check-list");
@@ -58,9 +59,10 @@ public final class CheckList extends VBox {
         Label figure = new Label(c.figure());
         figure.getStyleClass().add("check-figure");
         figure.setWrapText(true);
-        Region grow = new Region();
-        HBox.setHgrow(grow, Priority.ALWAYS);
-        HBox line = new HBox(8, mark, title, figure, grow);
+        figure.setMinWidth(0);
+        figure.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(figure, Priority.ALWAYS);   // the figure wraps; the links beside it keep their width
+        HBox line = new HBox(8, mark, title, figure);
         line.setAlignment(Pos.CENTER_LEFT);
         VBox box = new VBox(2, line);
         box.getStyleClass().addAll("check-row", "verdict-" + c.verdict().label());
@@ -78,10 +80,15 @@ public final class CheckList extends VBox {
             details.getStyleClass().add("check-details");
             details.setWrapText(true);
             details.setPadding(new Insets(0, 0, 0, 24));
-            details.setVisible(false);
+            details.setVisible(expanded.contains(c.id()));
             details.managedProperty().bind(details.visibleProperty());
             Hyperlink toggle = new Hyperlink(c.details().size() == 1 ? "1 item" : c.details().size() + " items");
-            toggle.setOnAction(e -> details.setVisible(!details.isVisible()));
+            toggle.setOnAction(e -> {
+                details.setVisible(!details.isVisible());
+                if (details.isVisible()) expanded.add(c.id());
+                else expanded.remove(c.id());
+            });
+            toggle.setMinWidth(Region.USE_PREF_SIZE);
             line.getChildren().add(toggle);
             box.getChildren().add(details);
         }
@@ -89,6 +96,7 @@ public final class CheckList extends VBox {
             Hyperlink open = new Hyperlink("Open");
             open.getStyleClass().add("check-open");
             open.setOnAction(e -> onOpen.accept(c));
+            open.setMinWidth(Region.USE_PREF_SIZE);
             line.getChildren().add(open);
         }
         return box;
