@@ -81,6 +81,7 @@ public final class Console implements ShellCommands {
     private Scene scene;
     private Workspace workspace;
     private volatile HealthWatch healthWatch;
+    private volatile ai.cascade.ops.database.DatabaseTrends databaseTrends;
     private final AlarmNotifier alarms = new AlarmNotifier(() -> stage, c -> {
         stage.toFront();
         openCheck(c);
@@ -283,13 +284,18 @@ public final class Console implements ShellCommands {
 
     private DatabaseView databaseView(Workspace ws, Settings settings) {
         var thresholds = settings.checkThresholds;
+        // one sampler per workspace: its history keeps growing while other tabs and pages are shown
+        var trends = new ai.cascade.ops.database.DatabaseTrends(ws);
+        databaseTrends = trends;
+        trends.start();   // from connecting on, so the charts have a past when someone first looks
         return new DatabaseView(List.of(
                 new ai.cascade.ops.database.ChecksSection(new ai.cascade.ops.database.DatabaseChecks(ws, thresholds), work, this::openCheck),
                 new ai.cascade.ops.database.ActivitySection(new ai.cascade.ops.database.Activity(ws, ws.profile().name()), work, time,
                         ws.profile(), thresholds),
                 new ai.cascade.ops.database.StatementsSection(new ai.cascade.ops.database.StatementStats(ws), work, time),
                 new ai.cascade.ops.database.SpaceSection(new ai.cascade.ops.database.SpaceReport(ws), work),
-                new ai.cascade.ops.database.PoolSection(new ai.cascade.ops.database.PoolReport(ws), work)));
+                new ai.cascade.ops.database.PoolSection(new ai.cascade.ops.database.PoolReport(ws), work),
+                new ai.cascade.ops.database.TrendsSection(trends, time)));
     }
 
     /** From a check (overview or the database page's list) to the page and tab that explain it. */
@@ -484,9 +490,13 @@ public final class Console implements ShellCommands {
         }
     }
 
+    /** Stops what samples the workspace in the background: the health checks and the database page's charts. */
     private void stopHealthWatch() {
         HealthWatch w = healthWatch;
         healthWatch = null;
+        var trends = databaseTrends;
+        databaseTrends = null;
+        if (trends != null) trends.close();
         // closing cancels a run in flight, which sends a cancel request to the server: never on the FX thread
         if (w != null) {
             Thread t = new Thread(w::close, "ops-stop-checks");

@@ -57,6 +57,7 @@ final class ConsoleTour {
                 .withCloseUp("06c-database-statements", ViewId.DATABASE, () -> openDatabaseTab(shell, "statements"))
                 .withCloseUp("06d-database-space", ViewId.DATABASE, () -> openDatabaseTab(shell, "space"))
                 .withCloseUp("06e-database-pool", ViewId.DATABASE, () -> openDatabaseTab(shell, "pool"))
+                .withCloseUp("06f-database-trends", ViewId.DATABASE, () -> openDatabaseTab(shell, "trends"))
                 .withCloseUp("07b-audit-entry", ViewId.AUDIT, () -> {
                     if (!(shell.view(ViewId.AUDIT) instanceof ai.cascade.ops.audit.AuditView audit)) return;
                     // the page reloads on every visit: select the newest entry once it is there

@@ -24,8 +24,6 @@ public final class Settings {
     public List<Tier> tiers = new ArrayList<>(defaultTiers());
     /** Where health checks turn amber and red (added without a version change: older files get pghero's defaults). */
     public CheckThresholds checkThresholds = CheckThresholds.defaults();
-    /** The database page's chart interval in seconds. */
-    public int databaseSampleSeconds = 5;
 
     /** Window geometry in screen coordinates. */
     public record WindowPlacement(double x, double y, double width, double height, boolean maximized) {}
@@ -57,7 +55,6 @@ public final class Settings {
         s.sessionsRefreshSeconds = sessionsRefreshSeconds;
         s.tiers = new ArrayList<>(tiers);
         s.checkThresholds = checkThresholds;
-        s.databaseSampleSeconds = databaseSampleSeconds;
         return s;
     }
 }

@@ -149,7 +149,6 @@ public final class SettingsStore {
         if (s.demoUsers <= 0) s.demoUsers = 50_000;
         if (s.sessionsRefreshSeconds <= 0) s.sessionsRefreshSeconds = 10;
         if (s.checkThresholds == null) s.checkThresholds = CheckThresholds.defaults();
-        if (s.databaseSampleSeconds <= 0) s.databaseSampleSeconds = 5;
         s.profiles.removeIf(p -> p == null || p.name() == null);
         s.version = Settings.CURRENT_VERSION;
         return s;

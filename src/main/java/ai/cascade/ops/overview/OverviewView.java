@@ -78,6 +78,7 @@ public final class OverviewView extends FxmlView implements ConsoleView {
     @Override
     protected void didLoad() {
         checkList.setOnOpen(open);
+        checkList.setFoldPassing(true);
         watch.addListener(r -> Platform.runLater(() -> showChecks(r)));
         watch.latest().ifPresent(this::showChecks);
         time.utcProperty().addListener((o, was, now) -> {

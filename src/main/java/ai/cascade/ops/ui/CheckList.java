@@ -29,6 +29,8 @@ public final class CheckList extends VBox {
     private List<Check> shown = List.of();
     /** Checks whose details are open: a refresh every 30 s must not fold away what someone is reading. */
     private final java.util.Set<String> expanded = new java.util.HashSet<>();
+    private boolean foldPassing;
+    private boolean passingOpen;
 
     public CheckList() {
         getStyleClass().add("check-list");
@@ -47,7 +49,33 @@ public final class CheckList extends VBox {
         sorted.sort(WORST_FIRST);
         shown = List.copyOf(sorted);
         getChildren().clear();
-        for (Check c : sorted) getChildren().add(row(c));
+        List<VBox> passing = new ArrayList<>();
+        for (Check c : sorted) {
+            VBox row = row(c);
+            getChildren().add(row);
+            if (c.verdict() == Verdict.OK) passing.add(row);
+        }
+        if (foldPassing && !passing.isEmpty() && passing.size() < sorted.size()) {
+            Hyperlink toggle = new Hyperlink();
+            toggle.getStyleClass().add("check-passing-toggle");
+            Runnable apply = () -> {
+                passing.forEach(r -> { r.setVisible(passingOpen); r.setManaged(passingOpen); });
+                toggle.setText(passingOpen ? "Hide the " + passing.size() + " passing checks"
+                        : "Show the " + passing.size() + " passing checks");
+            };
+            toggle.setOnAction(e -> { passingOpen = !passingOpen; apply.run(); });
+            apply.run();
+            getChildren().add(toggle);
+        }
+    }
+
+    /**
+     * Folds the passing checks behind one link when anything needs attention, so what is wrong (and whatever follows
+     * the list, like the overview's business figures) stays on the first screen. When everything passes, all show.
+     */
+    public void setFoldPassing(boolean fold) {
+        this.foldPassing = fold;
+        show(shown);
     }
 
     private VBox row(Check c) {

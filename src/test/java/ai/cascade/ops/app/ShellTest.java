@@ -60,8 +60,12 @@ class ShellTest {
         // the checks come from the health watch's own thread, not the background work the harness waits for
         Fx.until(Duration.ofSeconds(60), "the overview's checks", () ->
                 ((ai.cascade.ops.overview.OverviewView) console.shell().view(ViewId.OVERVIEW)).hasChecked());
-        String shown = Fx.read(() -> texts(console.shell().content()));
-        assertThat(shown).contains("Postgres reachable").contains("PostgreSQL 18").contains("Redis reachable").contains("Keyspace hit rate");
+        var overview = (ai.cascade.ops.overview.OverviewView) console.shell().view(ViewId.OVERVIEW);
+        assertThat(Fx.read(() -> overview.checkList().shown())).extracting(c -> c.id() + " " + c.figure())
+                .anyMatch(s -> s.startsWith("postgres.reachable PostgreSQL 18")).anyMatch(s -> s.startsWith("redis.hit_rate"))
+                .anyMatch(s -> s.startsWith("redis.reachable Redis "));
+        // the backend's duplicate index is a finding in every fresh CASCADE database: shown, the passing checks folded
+        assertThat(Fx.read(() -> texts(console.shell().content()))).contains("Duplicate indexes").contains("passing checks");
         assertThat(Fx.read(() -> ConsoleHarness.panes(console).stream().allMatch(p -> p.problemProperty().get() == null))).isTrue();
     }
 
