@@ -63,6 +63,10 @@ public final class CacheChecks {
     private final CheckThresholds thresholds;
     private final Duration interval;
     private final Duration scanBudget;
+    /** A walk younger than this is reused: a watch every 30 s must not walk millions of keys every 30 s. */
+    private final Duration walkEvery;
+    private volatile TtlScan lastWalk;
+    private volatile long lastWalkAtNanos;
 
     /** Samples the hit rate over one second; gives the keys-without-TTL walk ten seconds. */
     public CacheChecks(Connections connections, CheckThresholds thresholds) {
@@ -70,10 +74,16 @@ public final class CacheChecks {
     }
 
     public CacheChecks(Connections connections, CheckThresholds thresholds, Duration interval, Duration scanBudget) {
+        this(connections, thresholds, interval, scanBudget, Duration.ZERO);
+    }
+
+    /** {@code walkEvery}: how long the keys-without-TTL walk's result is reused by later runs of this instance. */
+    public CacheChecks(Connections connections, CheckThresholds thresholds, Duration interval, Duration scanBudget, Duration walkEvery) {
         this.connections = connections;
         this.thresholds = thresholds;
         this.interval = interval;
         this.scanBudget = scanBudget;
+        this.walkEvery = walkEvery;
     }
 
     /**
@@ -172,8 +182,19 @@ public final class CacheChecks {
     private Check keysWithoutTtl(CancelSignal cancel) {
         AtomicBoolean stop = new AtomicBoolean();
         cancel.onCancel(() -> stop.set(true));
-        TtlScan s = connections.redis().runDedicated("looking for keys without a TTL", conn -> walkFamilies(conn, stop));
-        String partial = s.partial() ? " — partial: scanned " + count(s.scanned()) + " keys in " + s.tookMillis() / 1000 + " s" : "";
+        TtlScan s = lastWalk;
+        long age = System.nanoTime() - lastWalkAtNanos;
+        String reused = "";
+        if (s == null || age >= walkEvery.toNanos()) {
+            s = connections.redis().runDedicated("looking for keys without a TTL", conn -> walkFamilies(conn, stop));
+            if (!stop.get()) {
+                lastWalk = s;
+                lastWalkAtNanos = System.nanoTime();
+            }
+        } else {
+            reused = " (walked " + ai.cascade.ops.ui.Figures.duration(java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(age)) + " ago)";
+        }
+        String partial = (s.partial() ? " — partial: scanned " + count(s.scanned()) + " keys in " + s.tookMillis() / 1000 + " s" : "") + reused;
         if (s.withoutTtl() == 0)
             return check("redis.keys_without_ttl", "Keys without TTL", Verdict.OK,
                     "all " + count(s.scanned()) + " keys of the cache families expire" + partial, "");

@@ -44,4 +44,28 @@ public final class DatabaseChecks {
         out.addAll(new MaintenanceChecks(thresholds).run(db, cancel));
         return out;
     }
+
+    /**
+     * Runs one check; its own failure (a missing privilege, its time limit) becomes UNKNOWN with the reason. A
+     * cancelled run and a lost server are thrown instead: one answer for the whole run, not one per check.
+     */
+    static Check answered(String id, String title, String section, CancelSignal cancel, java.util.function.Supplier<Check> check) {
+        try {
+            return check.get();
+        } catch (ai.cascade.ops.backend.BackendException e) {
+            if (cancel.isCancelled()) throw new java.util.concurrent.CancellationException(title + ": cancelled");
+            if (lostConnection(e)) throw e;
+            return Check.of(Backend.POSTGRES, id, title, Verdict.UNKNOWN, "could not tell", e.getMessage(), section);
+        }
+    }
+
+    /** The connection broke or none could be had (SQL state class 08, a server shutting down, the pool's timeout). */
+    static boolean lostConnection(ai.cascade.ops.backend.BackendException e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) return true;
+            if (t instanceof java.sql.SQLException s && s.getSQLState() != null
+                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) return true;
+        }
+        return false;
+    }
 }

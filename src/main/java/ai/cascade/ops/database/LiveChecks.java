@@ -1,7 +1,6 @@
 package ai.cascade.ops.database;
 
 import ai.cascade.ops.backend.Backend;
-import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.backend.Check;
 import ai.cascade.ops.backend.Verdict;
@@ -9,13 +8,9 @@ import ai.cascade.ops.config.CheckThresholds;
 import ai.cascade.ops.ui.Figures;
 
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
 /**
@@ -78,23 +73,7 @@ final class LiveChecks {
 
     /** Runs one check; its own failure becomes UNKNOWN with the reason, a lost server or a cancel goes up. */
     static Check answer(String id, String title, String section, CancelSignal cancel, Supplier<Check> check) {
-        try {
-            return check.get();
-        } catch (BackendException e) {
-            if (cancel.isCancelled()) throw new CancellationException(title + ": cancelled");
-            if (unreachable(e)) throw e;
-            return Check.of(Backend.POSTGRES, id, title, Verdict.UNKNOWN, "could not tell", e.getMessage(), section);
-        }
-    }
-
-    /** The connection broke or none could be had (SQL state class 08, a server shutting down, the pool's timeout). */
-    static boolean unreachable(BackendException e) {
-        for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) return true;
-            if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) return true;
-        }
-        return false;
+        return DatabaseChecks.answered(id, title, section, cancel, check);
     }
 
     private Check connections(Database db, CancelSignal cancel) {

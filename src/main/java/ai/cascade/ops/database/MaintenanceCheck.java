@@ -1,7 +1,6 @@
 package ai.cascade.ops.database;
 
 import ai.cascade.ops.backend.Backend;
-import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.backend.Check;
 import ai.cascade.ops.backend.Verdict;
@@ -9,14 +8,11 @@ import ai.cascade.ops.ui.Figures;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
 /** One maintenance check's name and place: every answer it gives, including "could not tell", carries them. */
@@ -46,23 +42,7 @@ record MaintenanceCheck(String id, String title, String section) {
      * thrown instead: they are one answer for the whole run, not six.
      */
     Check run(CancelSignal cancel, Supplier<Check> work) {
-        try {
-            return work.get();
-        } catch (BackendException e) {
-            if (cancel.isCancelled()) throw new CancellationException(title + ": cancelled");
-            if (lostConnection(e)) throw e;
-            return unknown(e.getMessage());
-        }
-    }
-
-    /** SQL state class 08 (connection), 57P (server shutting down), or the pool found no connection. */
-    private static boolean lostConnection(BackendException e) {
-        for (Throwable t = e.getCause(); t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) return true;
-            if (t instanceof SQLException s && s.getSQLState() != null
-                    && (s.getSQLState().startsWith("08") || s.getSQLState().startsWith("57P"))) return true;
-        }
-        return false;
+        return DatabaseChecks.answered(id, title, section, cancel, work);
     }
 
     static List<String> capped(List<String> lines) {

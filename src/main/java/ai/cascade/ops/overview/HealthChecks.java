@@ -3,6 +3,7 @@ package ai.cascade.ops.overview;
 import ai.cascade.ops.backend.Backend;
 import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
+import ai.cascade.ops.backend.CancelSwitch;
 import ai.cascade.ops.backend.Check;
 import ai.cascade.ops.backend.Connections;
 import ai.cascade.ops.backend.Probe;
@@ -34,6 +35,7 @@ public final class HealthChecks {
     private final Connections connections;
     private final CheckThresholds thresholds;
     private final long deadlineMillis;
+    private final CacheChecks cache;
 
     public HealthChecks(Connections connections, CheckThresholds thresholds) {
         this(connections, thresholds, 25_000);
@@ -43,13 +45,16 @@ public final class HealthChecks {
         this.connections = connections;
         this.thresholds = thresholds;
         this.deadlineMillis = deadlineMillis;
+        // kept across runs, so a watch reuses its walk over the cache families for ten minutes
+        this.cache = new CacheChecks(connections, thresholds, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(10),
+                java.time.Duration.ofMinutes(10));
     }
 
     /** All checks, in backend order (callers sort as they show them). Blocks up to the deadline: not on the FX thread. */
     public List<Check> runAll(CancelSignal cancel) {
         Map<Backend, Function<CancelSignal, List<Check>>> runs = new EnumMap<>(Backend.class);
         runs.put(Backend.POSTGRES, c -> new DatabaseChecks(connections, thresholds).run(c));
-        runs.put(Backend.REDIS, c -> new CacheChecks(connections, thresholds).run(c));
+        runs.put(Backend.REDIS, cache::run);
         runs.put(Backend.VENICE, c -> reachability(Backend.VENICE, connections.veniceClient().<Probe>map(v -> v::probe).orElse(null)));
         runs.put(Backend.STRIPE, c -> reachability(Backend.STRIPE, connections.stripe().<Probe>map(s -> s::probe).orElse(null)));
         ExecutorService pool = Executors.newFixedThreadPool(runs.size(), r -> {
@@ -57,8 +62,8 @@ public final class HealthChecks {
             t.setDaemon(true);
             return t;
         });
-        List<CancelHooks> hooks = new ArrayList<>();
-        cancel.onCancel(() -> hooks.forEach(CancelHooks::fire));
+        List<CancelSwitch> hooks = new ArrayList<>();
+        cancel.onCancel(() -> hooks.forEach(CancelSwitch::fire));
         try {
             Map<Backend, Future<List<Check>>> futures = new EnumMap<>(Backend.class);
             runs.forEach((b, run) -> {
@@ -67,7 +72,7 @@ public final class HealthChecks {
                             b.label() + " reachable", Verdict.OK, "not configured in this profile", "", ""))));
                     return;
                 }
-                CancelHooks h = new CancelHooks();
+                CancelSwitch h = new CancelSwitch();
                 hooks.add(h);
                 futures.put(b, CompletableFuture.supplyAsync(() -> run.apply(h), pool));
             });
@@ -90,7 +95,7 @@ public final class HealthChecks {
             if (cancel.isCancelled()) throw new CancellationException("checks cancelled");
             return out;
         } finally {
-            hooks.forEach(CancelHooks::fire);   // stop whatever is still running on the server
+            hooks.forEach(CancelSwitch::fire);   // stop whatever is still running on the server
             pool.shutdownNow();
         }
     }
@@ -115,26 +120,5 @@ public final class HealthChecks {
         String advice = v == Verdict.OK ? "" : b.label() + " answers slowly (over " + thresholds.slowAnswerMillis()
                 + " ms): pages that read it will be slow; check its status page and the network.";
         return List.of(Check.of(b, id, b.label() + " reachable", v, figure, advice, ""));
-    }
-
-    /** One backend's cancel hooks: the caller's cancel, or the deadline, runs them. */
-    private static final class CancelHooks implements CancelSignal {
-        private final List<Runnable> hooks = new ArrayList<>();
-        private boolean fired;
-
-        @Override
-        public synchronized void onCancel(Runnable hook) {
-            if (fired) hook.run();
-            else hooks.add(hook);
-        }
-
-        @Override
-        public synchronized boolean isCancelled() { return fired; }
-
-        synchronized void fire() {
-            if (fired) return;
-            fired = true;
-            hooks.forEach(Runnable::run);
-        }
     }
 }

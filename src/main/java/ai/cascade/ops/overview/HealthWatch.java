@@ -1,13 +1,12 @@
 package ai.cascade.ops.overview;
 
-import ai.cascade.ops.backend.CancelSignal;
+import ai.cascade.ops.backend.CancelSwitch;
 import ai.cascade.ops.backend.Check;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -42,7 +41,7 @@ public final class HealthWatch implements AutoCloseable {
     private final AtomicBoolean runQueued = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile Result latest;
-    private volatile RunCancel current;
+    private volatile CancelSwitch current;
     private volatile boolean closed;
 
     public HealthWatch(HealthChecks checks) {
@@ -94,7 +93,7 @@ public final class HealthWatch implements AutoCloseable {
 
     private void runOnce() {
         if (closed) return;
-        RunCancel cancel = new RunCancel();
+        CancelSwitch cancel = new CancelSwitch();
         current = cancel;
         try {
             List<Check> found = checks.runAll(cancel);
@@ -120,7 +119,7 @@ public final class HealthWatch implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        RunCancel c = current;
+        CancelSwitch c = current;
         if (c != null) c.fire();
         scheduler.shutdownNow();
     }
@@ -128,26 +127,5 @@ public final class HealthWatch implements AutoCloseable {
     /** Waits up to {@code bound} for the watch's thread to end after {@link #close()}; true when it has. Not on the FX thread. */
     boolean awaitStopped(Duration bound) throws InterruptedException {
         return scheduler.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** A run's cancel: {@link #close()} fires it. */
-    private static final class RunCancel implements CancelSignal {
-        private final List<Runnable> hooks = new ArrayList<>();
-        private boolean fired;
-
-        @Override
-        public synchronized void onCancel(Runnable hook) {
-            if (fired) hook.run();
-            else hooks.add(hook);
-        }
-
-        @Override
-        public synchronized boolean isCancelled() { return fired; }
-
-        synchronized void fire() {
-            if (fired) return;
-            fired = true;
-            hooks.forEach(Runnable::run);
-        }
     }
 }

@@ -254,4 +254,21 @@ class CacheChecksTest {
                     .isInstanceOf(BackendException.class).hasMessageContaining("unreachable");
         }
     }
+
+    @Test
+    void aWatchReusesItsWalkOverTheFamiliesForAWhileAndAOneOffCheckAlwaysWalks() {
+        redis.run("fixture", c -> c.setex("cascade:patterns:fresh", 300, "{}"));
+        CacheChecks watch = new CacheChecks(connections, CheckThresholds.defaults(), Duration.ZERO, Duration.ofSeconds(10), Duration.ofMinutes(10));
+        assertThat(find(watch.run(CancelSignal.NONE), "redis.keys_without_ttl").verdict()).isEqualTo(Verdict.OK);
+
+        redis.run("fixture", c -> c.set("cascade:patterns:leak", "{}"));   // no TTL, written after the first walk
+        Check reused = find(watch.run(CancelSignal.NONE), "redis.keys_without_ttl");
+        assertThat(reused.verdict()).isEqualTo(Verdict.OK);
+        assertThat(reused.figure()).contains("walked");
+
+        CacheChecks once = new CacheChecks(connections, CheckThresholds.defaults(), Duration.ZERO, Duration.ofSeconds(10));
+        Check fresh = find(once.run(CancelSignal.NONE), "redis.keys_without_ttl");
+        assertThat(fresh.verdict()).isEqualTo(Verdict.WARNING);
+        assertThat(fresh.details()).anyMatch(d -> d.contains("cascade:patterns:leak"));
+    }
 }
