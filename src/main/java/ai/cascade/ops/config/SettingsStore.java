@@ -138,6 +138,12 @@ public final class SettingsStore {
         if (version > Settings.CURRENT_VERSION)
             throw new Unusable("it was written by a newer CASCADE Ops (settings version " + version + ")");
         // Version 0 (no version field) had the same fields; nothing to convert yet.
+        // Thresholds written by hand may name only the ones changed: the others keep pghero's defaults, not zero.
+        if (o.get("checkThresholds") instanceof JsonObject partial) {
+            JsonObject whole = gson.toJsonTree(CheckThresholds.defaults()).getAsJsonObject();
+            partial.entrySet().forEach(e -> whole.add(e.getKey(), e.getValue()));
+            o.add("checkThresholds", whole);
+        }
         Settings s;
         try {
             s = gson.fromJson(o, Settings.class);

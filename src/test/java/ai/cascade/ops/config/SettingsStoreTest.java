@@ -169,6 +169,17 @@ class SettingsStoreTest {
         assertThat(s.demoUsers).isEqualTo(50_000);
     }
 
+    @Test
+    void thresholdsWrittenByHandKeepPgheroDefaultsForTheOnesNotNamed() throws IOException {
+        writeSettings("{\"version\": 1, \"checkThresholds\": {\"longRunningSeconds\": 300}}".getBytes(StandardCharsets.UTF_8));
+        Settings s = new SettingsStore(settingsFile()).load();
+
+        CheckThresholds d = CheckThresholds.defaults();
+        assertThat(s.checkThresholds.longRunningSeconds()).isEqualTo(300);
+        assertThat(s.checkThresholds).usingRecursiveComparison().ignoringFields("longRunningSeconds").isEqualTo(d);
+        assertThat(new SettingsStore(settingsFile()).load().checkThresholds.cacheHitRatePercent()).isEqualTo(99.0);
+    }
+
     /** A hand-edited file must never stop the console from starting, nor put a secret into the message or the log. */
     @ParameterizedTest
     @ValueSource(strings = {
