@@ -256,8 +256,8 @@ public final class Console implements ShellCommands {
     private Map<ViewId, ConsoleView> buildViews(Workspace ws) {
         Map<ViewId, ConsoleView> views = new EnumMap<>(ViewId.class);
         Settings settings = settingsStore.snapshot();
+        stopHealthWatch();   // the watchers of the views these replace
         // Checks run every 30 s whatever page is open; a check that turns red raises one notification.
-        if (healthWatch != null) healthWatch.close();
         healthWatch = new HealthWatch(new HealthChecks(ws, settings.checkThresholds));
         healthWatch.addListener(r -> alarms.notify(r.newlyAlarming()));
         views.put(ViewId.OVERVIEW, new OverviewView(healthWatch, new OverviewFigures(ws), new RevenueSummary(ws, settings.tiers),
@@ -359,7 +359,8 @@ public final class Console implements ShellCommands {
         screenshotsTaken = true;
         ScreenshotTour tour = ConsoleTour.of(shell, statusBar, scene, options.screenshots(),
                 () -> work.running().isEmpty() && (!(shell.view(ViewId.OVERVIEW) instanceof OverviewView o) || o.hasChecked()),
-                () -> connectionsDialog().root());
+                () -> connectionsDialog().root(),
+                () -> new ai.cascade.ops.config.ThresholdsDialog(settingsStore.snapshot().checkThresholds).root());
         tour.run(files -> {
             log.info("Wrote {} screenshots to {}", files.size(), options.screenshots());
             System.out.println("Wrote " + files.size() + " screenshots to " + options.screenshots());
@@ -386,6 +387,16 @@ public final class Console implements ShellCommands {
             try (Workspace trial = new Workspace(p, stripeBase)) {
                 return trial.testOnce();
             }
+        });
+    }
+
+    @Override
+    public void editCheckThresholds() {
+        ai.cascade.ops.config.ThresholdsDialog.edit(stage, settingsStore.snapshot().checkThresholds).ifPresent(t -> {
+            saveSettings(s -> s.checkThresholds = t);
+            // the checks, the overview and the activity highlights read them when built: build the pages anew
+            Workspace ws = workspace;
+            if (ws != null) shell.setViews(buildViews(ws), shell.currentView());
         });
     }
 

@@ -20,7 +20,7 @@ final class ConsoleTour {
     private ConsoleTour() {}
 
     static ScreenshotTour of(ShellView shell, StatusBar statusBar, Scene scene, Path folder, BooleanSupplier idle,
-                             Supplier<Parent> connections) {
+                             Supplier<Parent> connections, Supplier<Parent> thresholds) {
         SubscriptionEditDialog[] editDialog = {null};   // prepared by its close-up, pictured with the dialogs
         Parent[] journal = {null};
         Parent[] drift = {null};
@@ -73,7 +73,8 @@ final class ConsoleTour {
                         : new Label("No active subscription with a Stripe id to picture."))
                 .withDialog("03c-edits-in-flight", () -> journal[0] != null ? journal[0] : new Label("No journal."))
                 .withDialog("03d-drift-check", () -> drift[0] != null ? drift[0] : new Label("No drift check."))
-                .withDialog("08-connections", connections);
+                .withDialog("08-connections", connections)
+                .withDialog("08b-check-thresholds", thresholds);
     }
 
     private static void openDatabaseTab(ShellView shell, String id) {

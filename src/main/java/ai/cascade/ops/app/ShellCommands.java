@@ -6,6 +6,9 @@ public interface ShellCommands {
 
     void resetDemo();
 
+    /** Where the health checks turn amber and red (settings, with pghero's defaults). */
+    void editCheckThresholds();
+
     void quit();
 
     void setDarkTheme(boolean dark);

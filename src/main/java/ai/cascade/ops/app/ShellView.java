@@ -95,7 +95,8 @@ public final class ShellView extends FxmlView {
         if (!menuSlot.getChildren().isEmpty()) return;
         MenuItem connections = item("Connections…", "Shortcut+K", commands::openConnections);
         resetDemoItem.setOnAction(e -> commands.resetDemo());
-        Menu file = new Menu("_File", null, connections, resetDemoItem, new SeparatorMenuItem(), item("Quit", "Shortcut+Q", commands::quit));
+        Menu file = new Menu("_File", null, connections, item("Check thresholds…", null, commands::editCheckThresholds), resetDemoItem,
+                new SeparatorMenuItem(), item("Quit", "Shortcut+Q", commands::quit));
         utcItem.setAccelerator(KeyCombination.keyCombination("Shortcut+U"));
         utcItem.selectedProperty().bindBidirectional(time.utcProperty());
         darkItem.setOnAction(e -> commands.setDarkTheme(darkItem.isSelected()));
