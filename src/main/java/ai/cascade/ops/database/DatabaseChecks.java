@@ -20,9 +20,20 @@ public final class DatabaseChecks {
     private final Connections connections;
     private final CheckThresholds thresholds;
 
+    /** Maintenance findings change over hours: a watch every 30 s reuses them this long (ZERO: never). */
+    private final java.time.Duration maintenanceEvery;
+    private volatile List<Check> lastMaintenance;
+    private volatile long lastMaintenanceAtNanos;
+
     public DatabaseChecks(Connections connections, CheckThresholds thresholds) {
+        this(connections, thresholds, java.time.Duration.ZERO);
+    }
+
+    /** {@code maintenanceEvery}: how long later runs of this instance reuse the catalog-heavy maintenance checks. */
+    public DatabaseChecks(Connections connections, CheckThresholds thresholds, java.time.Duration maintenanceEvery) {
         this.connections = connections;
         this.thresholds = thresholds;
+        this.maintenanceEvery = maintenanceEvery;
     }
 
     /**
@@ -41,8 +52,17 @@ public final class DatabaseChecks {
         List<Check> out = new ArrayList<>();
         out.add(Check.of(Backend.POSTGRES, "postgres.reachable", "Postgres reachable", Verdict.OK, "PostgreSQL " + server, "", "checks"));
         out.addAll(new LiveChecks(thresholds).run(db, cancel));
-        out.addAll(new MaintenanceChecks(thresholds).run(db, cancel));
+        out.addAll(maintenance(db, cancel));
         return out;
+    }
+
+    private List<Check> maintenance(Database db, CancelSignal cancel) {
+        List<Check> last = lastMaintenance;
+        if (last != null && System.nanoTime() - lastMaintenanceAtNanos < maintenanceEvery.toNanos()) return last;
+        List<Check> fresh = new MaintenanceChecks(thresholds).run(db, cancel);
+        lastMaintenance = fresh;
+        lastMaintenanceAtNanos = System.nanoTime();
+        return fresh;
     }
 
     /**

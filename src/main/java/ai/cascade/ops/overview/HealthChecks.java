@@ -36,6 +36,7 @@ public final class HealthChecks {
     private final CheckThresholds thresholds;
     private final long deadlineMillis;
     private final CacheChecks cache;
+    private final DatabaseChecks database;
 
     public HealthChecks(Connections connections, CheckThresholds thresholds) {
         this(connections, thresholds, 25_000);
@@ -45,7 +46,8 @@ public final class HealthChecks {
         this.connections = connections;
         this.thresholds = thresholds;
         this.deadlineMillis = deadlineMillis;
-        // kept across runs, so a watch reuses its walk over the cache families for ten minutes
+        // kept across runs, so a watch reuses the maintenance checks and its walk over the cache families for ten minutes
+        this.database = new DatabaseChecks(connections, thresholds, java.time.Duration.ofMinutes(10));
         this.cache = new CacheChecks(connections, thresholds, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(10),
                 java.time.Duration.ofMinutes(10));
     }
@@ -53,7 +55,7 @@ public final class HealthChecks {
     /** All checks, in backend order (callers sort as they show them). Blocks up to the deadline: not on the FX thread. */
     public List<Check> runAll(CancelSignal cancel) {
         Map<Backend, Function<CancelSignal, List<Check>>> runs = new EnumMap<>(Backend.class);
-        runs.put(Backend.POSTGRES, c -> new DatabaseChecks(connections, thresholds).run(c));
+        runs.put(Backend.POSTGRES, database::run);
         runs.put(Backend.REDIS, cache::run);
         runs.put(Backend.VENICE, c -> reachability(Backend.VENICE, connections.veniceClient().<Probe>map(v -> v::probe).orElse(null)));
         runs.put(Backend.STRIPE, c -> reachability(Backend.STRIPE, connections.stripe().<Probe>map(s -> s::probe).orElse(null)));

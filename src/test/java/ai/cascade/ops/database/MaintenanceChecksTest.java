@@ -276,6 +276,26 @@ class MaintenanceChecksTest {
      * Runs the statements on one session, flushing its statistics after each so other sessions see them at once
      * (and so an ANALYZE's row count is not later added to by the inserts it already counted).
      */
+    @Test
+    void aWatchReusesTheMaintenanceFindingsForAWhileWhileTheLiveChecksRunEveryTime(TestInfo test) {
+        fresh(test);
+        ai.cascade.ops.backend.Connections connections = new ai.cascade.ops.backend.Connections() {
+            @Override public Database database() { return db; }
+            @Override public ai.cascade.ops.cache.RedisConnection redis() { throw new UnsupportedOperationException(); }
+        };
+        DatabaseChecks watch = new DatabaseChecks(connections, CheckThresholds.defaults(), java.time.Duration.ofMinutes(10));
+        assertThat(verdictOf(watch.run(CancelSignal.NONE), IndexChecks.DUPLICATE.id())).isEqualTo(Verdict.WARNING);
+
+        exec("DROP INDEX idx_venice_username");
+        assertThat(verdictOf(watch.run(CancelSignal.NONE), IndexChecks.DUPLICATE.id())).as("reused").isEqualTo(Verdict.WARNING);
+        assertThat(verdictOf(new DatabaseChecks(connections, CheckThresholds.defaults()).run(CancelSignal.NONE),
+                IndexChecks.DUPLICATE.id())).as("a one-off run reads anew").isEqualTo(Verdict.OK);
+    }
+
+    private static Verdict verdictOf(List<Check> checks, String id) {
+        return checks.stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow().verdict();
+    }
+
     private void exec(String... statements) {
         try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
             for (String s : statements) {
