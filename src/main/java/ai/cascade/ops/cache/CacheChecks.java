@@ -295,7 +295,8 @@ public final class CacheChecks {
         return m;
     }
 
-    private static long number(Map<String, String> info, String key) {
+    /** One of INFO's counters; absent or not a number (another server's dialect) reads as 0. */
+    public static long number(Map<String, String> info, String key) {
         try {
             return Long.parseLong(info.getOrDefault(key, "0"));
         } catch (NumberFormatException e) {

@@ -92,17 +92,10 @@ public final class OverviewFigures {
         return connections.redis().run("reading INFO", c -> {
             Map<String, String> info = CacheChecks.parseInfo(c.info());
             long keys = c.dbsize();
-            return new Redis(info.getOrDefault("redis_version", "?"), keys, number(info, "used_memory"), number(info, "maxmemory"),
-                    number(info, "connected_clients"), number(info, "keyspace_hits"), number(info, "keyspace_misses"),
-                    number(info, "uptime_in_seconds"));
+            return new Redis(info.getOrDefault("redis_version", "?"), keys, CacheChecks.number(info, "used_memory"),
+                    CacheChecks.number(info, "maxmemory"), CacheChecks.number(info, "connected_clients"),
+                    CacheChecks.number(info, "keyspace_hits"), CacheChecks.number(info, "keyspace_misses"),
+                    CacheChecks.number(info, "uptime_in_seconds"));
         });
-    }
-
-    private static long number(Map<String, String> info, String key) {
-        try {
-            return Long.parseLong(info.getOrDefault(key, "0"));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }
