@@ -13,10 +13,13 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -28,6 +31,9 @@ public final class RedisConnection implements AutoCloseable {
     private final RedisAddress address;
     private final ClientResources resources;
     private final RedisClient client;
+    private final RedisURI uri;
+    private final OwnLookups lookups = new OwnLookups();
+    private final Map<String, StatefulRedisConnection<byte[], byte[]>> nodeConnections = new HashMap<>();
     private StatefulRedisConnection<String, String> connection;
 
     public RedisConnection(RedisAddress address) {
@@ -37,6 +43,7 @@ public final class RedisConnection implements AutoCloseable {
                 .build();
         RedisURI uri = RedisURI.create(address.url());
         uri.setTimeout(Duration.ofSeconds(3));
+        this.uri = uri;
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).keepAlive(true).build())
@@ -68,6 +75,54 @@ public final class RedisConnection implements AutoCloseable {
         } catch (RedisException e) {
             throw new BackendException(Backend.REDIS, explain(what, e), e);
         }
+    }
+
+    /** The tally of the console's own keyspace lookups on this server (or cluster), for honest hit rates. */
+    public OwnLookups lookups() { return lookups; }
+
+    /**
+     * Runs commands with binary-safe keys and values on {@code node} over a connection shared by such calls
+     * (opened on first use, reconnecting by itself). Not for pipelines or connection state: see {@link #runBytesDedicated}.
+     */
+    public <T> T runBytes(RedisNode node, String what, Function<RedisCommands<byte[], byte[]>, T> work) {
+        try {
+            return work.apply(nodeConnection(node).sync());
+        } catch (RedisException e) {
+            throw new BackendException(Backend.REDIS, explain(what, node, e), e);
+        }
+    }
+
+    /**
+     * Runs commands with binary-safe keys and values on a connection of their own to {@code node}, closed
+     * afterwards: for pipelines that flush by hand (STACK.md's measured recipe for per-key metadata).
+     */
+    public <T> T runBytesDedicated(RedisNode node, String what, Function<StatefulRedisConnection<byte[], byte[]>, T> work) {
+        try (StatefulRedisConnection<byte[], byte[]> own = client.connect(ByteArrayCodec.INSTANCE, uriOf(node))) {
+            return work.apply(own);
+        } catch (RedisException e) {
+            throw new BackendException(Backend.REDIS, explain(what, node, e), e);
+        }
+    }
+
+    private synchronized StatefulRedisConnection<byte[], byte[]> nodeConnection(RedisNode node) {
+        StatefulRedisConnection<byte[], byte[]> c = nodeConnections.get(node.id());
+        if (c == null || !c.isOpen()) {
+            c = client.connect(ByteArrayCodec.INSTANCE, uriOf(node));
+            nodeConnections.put(node.id(), c);
+        }
+        return c;
+    }
+
+    /** The profile's URI (credentials, TLS, timeout) pointed at another node of the same deployment. */
+    private RedisURI uriOf(RedisNode node) {
+        if (node.host().equals(uri.getHost()) && node.port() == uri.getPort()) return uri;
+        return RedisURI.builder(uri).withHost(node.host()).withPort(node.port()).withDatabase(0).build();
+    }
+
+    private String explain(String what, RedisNode node, RedisException e) {
+        String text = explain(what, e);
+        String self = address.describe();
+        return node.id().equals(self) ? text : text.replace("Redis at " + self, "Redis node " + node.id());
     }
 
     private synchronized StatefulRedisConnection<String, String> connection() {
@@ -105,6 +160,8 @@ public final class RedisConnection implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (connection != null) connection.close();
+        nodeConnections.values().forEach(StatefulRedisConnection::close);
+        nodeConnections.clear();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         resources.shutdown(0, 1, TimeUnit.SECONDS);
     }

@@ -1,5 +1,6 @@
 package ai.cascade.ops.database;
 
+import ai.cascade.ops.ui.PageSection;
 import ai.cascade.ops.config.CheckThresholds;
 import ai.cascade.ops.config.ConnectionProfile;
 import ai.cascade.ops.ui.BackgroundWork;
@@ -34,7 +35,7 @@ import java.util.stream.Collectors;
  * query of the selected session read on demand, and cancelling its query or ending it (asking why, audited) for a
  * login that may. Long-running, blocked and idle-in-transaction sessions are highlighted.
  */
-public final class ActivitySection extends FxmlView implements DatabaseView.Section {
+public final class ActivitySection extends FxmlView implements PageSection {
     static final Duration REFRESH_EVERY = Duration.seconds(5);
     private static final PseudoClass LONG_RUNNING = PseudoClass.getPseudoClass("long-running");
     private static final PseudoClass BLOCKED = PseudoClass.getPseudoClass("blocked");

@@ -1,5 +1,6 @@
 package ai.cascade.ops.database;
 
+import ai.cascade.ops.ui.PageSection;
 import ai.cascade.ops.backend.Check;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.CheckList;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /** The Checks tab: pghero's checks of this database, worst first, each with its figure and what to do. */
-public final class ChecksSection implements DatabaseView.Section {
+public final class ChecksSection implements PageSection {
     private final DatabaseChecks checks;
     private final BackgroundWork work;
     private final Consumer<Check> open;

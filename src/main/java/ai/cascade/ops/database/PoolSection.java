@@ -1,5 +1,6 @@
 package ai.cascade.ops.database;
 
+import ai.cascade.ops.ui.PageSection;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.FigureList;
 import ai.cascade.ops.ui.Figures;
@@ -28,7 +29,7 @@ import java.util.function.Function;
  * The Pool tab: the console's own connection pool and the server's client connections by application and login,
  * refreshed every {@value #REFRESH_SECONDS} s while shown (and not at all while hidden).
  */
-public final class PoolSection implements DatabaseView.Section {
+public final class PoolSection implements PageSection {
     static final int REFRESH_SECONDS = 5;
 
     private final PoolReport report;

@@ -1,5 +1,6 @@
 package ai.cascade.ops.database;
 
+import ai.cascade.ops.ui.PageSection;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.Figures;
 import ai.cascade.ops.ui.LoadPane;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** The Space tab: tables largest first with their indexes beneath, each with its size, share of the database and row estimate. */
-public final class SpaceSection implements DatabaseView.Section {
+public final class SpaceSection implements PageSection {
     /** One line of the tree: a table or one of its indexes. */
     record Line(String name, String kind, long bytes, long rowEstimate, String detail) {}
 

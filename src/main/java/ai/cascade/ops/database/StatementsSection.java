@@ -1,5 +1,6 @@
 package ai.cascade.ops.database;
 
+import ai.cascade.ops.ui.PageSection;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.Figures;
 import ai.cascade.ops.ui.LoadPane;
@@ -40,7 +41,7 @@ import java.util.function.Function;
  * and its plan. While the tab is shown the console snapshots the counters every five minutes, so windows like
  * "last 15 minutes" exist; when pg_stat_statements is missing the tab says how to enable it.
  */
-public final class StatementsSection implements DatabaseView.Section {
+public final class StatementsSection implements PageSection {
     static final int LIMIT = 100;
     static final int EXPLAIN_SECONDS = 30;
     static final java.time.Duration SNAPSHOT_EVERY = java.time.Duration.ofMinutes(5);

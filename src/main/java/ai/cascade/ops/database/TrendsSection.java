@@ -1,5 +1,6 @@
 package ai.cascade.ops.database;
 
+import ai.cascade.ops.ui.PageSection;
 import ai.cascade.ops.ui.TimeDisplay;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so history accumulates; while the tab is hidden points are not charted, and showing it again catches up.
  * Charts are built once and points appended, without animation or symbols, so an idle console stays idle.
  */
-public final class TrendsSection implements DatabaseView.Section {
+public final class TrendsSection implements PageSection {
     private final DatabaseTrends trends;
     private final TimeDisplay time;
     // An hour at the default interval; at 1 s the charts show the last 12 minutes, so each redraw stays cheap.

@@ -1,5 +1,6 @@
 package ai.cascade.ops.database;
 
+import ai.cascade.ops.ui.PageSection;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.TestServers;
 import ai.cascade.ops.ui.BackgroundWork;
@@ -66,7 +67,7 @@ class StatementsSectionTest {
         if (work != null) work.close();
     }
 
-    private <S extends DatabaseView.Section> S show(java.util.function.Function<BackgroundWork, S> make) {
+    private <S extends PageSection> S show(java.util.function.Function<BackgroundWork, S> make) {
         return Fx.read(() -> {
             work = new BackgroundWork(2);
             S section = make.apply(work);
