@@ -31,8 +31,8 @@ import java.util.SplittableRandom;
  */
 public final class DemoRedisData {
     private static final Logger log = LoggerFactory.getLogger(DemoRedisData.class);
-    /** Keys the backend writes outside the contract; the console must show them as "other". */
-    static final String[] OTHER_KEYS = {"backend:lock:cron", "backend:feature-flags"};
+    /** Keys the backend writes outside the contract (with text names); the console must show them as "other". */
+    static final String[] OTHER_KEYS = DemoOtherKeys.TEXT_KEYS;
     private static final int VENICE_KEYS = 500;
 
     private DemoRedisData() {}
@@ -51,10 +51,9 @@ public final class DemoRedisData {
             int blacklisted = logins.blacklist(Math.max(1, logins.sessions() / 10));
             int patterns = writePatterns(ds, batch);
             int venice = new VeniceCacheEntries(rnd, now).write(batch, VENICE_KEYS);
-            batch.set(OTHER_KEYS[0], "worker-2:" + now);
-            batch.set(OTHER_KEYS[1], "{\"newCheckout\":true,\"veniceLedgerV2\":false}");
             batch.awaitAll();
-            return new RedisFill(logins.sessions(), logins.malformed(), blacklisted, logins.rateLimits(), patterns, venice, OTHER_KEYS.length);
+            int other = DemoOtherKeys.write(redis, cmds, rnd, now);
+            return new RedisFill(logins.sessions(), logins.malformed(), blacklisted, logins.rateLimits(), patterns, venice, other);
         });
         log.info("Filled the demo Redis with {} keys in {} ms", fill.total(), (System.nanoTime() - started) / 1_000_000);
         return fill;
