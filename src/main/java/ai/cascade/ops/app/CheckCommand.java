@@ -7,11 +7,8 @@ import ai.cascade.ops.billing.StripeAccess;
 import ai.cascade.ops.config.AppDirectories;
 import ai.cascade.ops.config.CheckThresholds;
 import ai.cascade.ops.config.ConnectionProfile;
-import ai.cascade.ops.config.ProfileChoice;
-import ai.cascade.ops.config.Secrets;
 import ai.cascade.ops.config.Settings;
 import ai.cascade.ops.config.SettingsStore;
-import ai.cascade.ops.config.UrlCredentials;
 import ai.cascade.ops.overview.HealthChecks;
 import ai.cascade.ops.ui.Problems;
 import com.google.gson.GsonBuilder;
@@ -23,13 +20,10 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * {@code cascade-ops check [--profile NAME] [--json] [--timeout SECONDS]}: the overview's health checks from the
@@ -79,14 +73,14 @@ final class CheckCommand {
         Settings settings = store.load();
         store.loadProblem().ifPresent(err::println);
         Instant checkedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Choice choice = choose(a.profile(), settings, env, store);
+        CommandLine.Choice choice = choose(a.profile(), settings, env, store);
         if (choice.profile() == null) {
             err.println(choice.problem());
             if (a.json()) out.print(notChecked(a.profile(), checkedAt, choice.problem()));
             return COULD_NOT_CHECK;
         }
         ConnectionProfile profile = choice.profile();
-        UnaryOperator<String> safe = redaction(profile);
+        UnaryOperator<String> safe = CommandLine.redaction(profile);
         List<Check> checks;
         try {
             checks = runChecks(profile, settings.checkThresholds, a.timeoutSeconds());
@@ -110,68 +104,27 @@ final class CheckCommand {
             boolean json = false;
             boolean help = false;
             int timeout = DEFAULT_TIMEOUT_SECONDS;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                String inline = null;
-                int eq = arg.indexOf('=');
-                if (arg.startsWith("--") && eq > 0) {
-                    inline = arg.substring(eq + 1);
-                    arg = arg.substring(0, eq);
-                }
-                switch (arg) {
+            CommandLine line = new CommandLine(args);
+            while (line.next()) {
+                switch (line.name()) {
                     case "--json" -> json = true;
                     case "--help", "-h" -> help = true;
-                    case "--profile" -> {
-                        profile = inline != null ? inline : valueAt(args, ++i, "--profile needs a profile name");
-                        if (profile.isBlank()) throw new IllegalArgumentException("--profile needs a profile name");
-                    }
-                    case "--timeout" -> timeout = seconds(inline != null ? inline : valueAt(args, ++i, "--timeout needs a number of seconds"));
-                    default -> throw new IllegalArgumentException("check does not know the argument \"" + args[i] + "\".");
+                    case "--profile" -> profile = line.text("--profile needs a profile name");
+                    case "--timeout" -> timeout = line.seconds(3600);
+                    default -> throw new IllegalArgumentException("check does not know the argument \"" + line.typed() + "\".");
                 }
             }
             return new Arguments(profile, json, timeout, help);
         }
-
-        private static String valueAt(String[] args, int i, String problem) {
-            if (i >= args.length || args[i].startsWith("--")) throw new IllegalArgumentException(problem + ".");
-            return args[i];
-        }
-
-        private static int seconds(String text) {
-            try {
-                int s = Integer.parseInt(text.strip());
-                if (s >= 1 && s <= 3600) return s;
-            } catch (NumberFormatException e) {
-                // said below
-            }
-            throw new IllegalArgumentException("--timeout takes whole seconds from 1 to 3600, not \"" + text + "\".");
-        }
     }
 
-    /** The profile to check, or why there is none. */
-    private record Choice(ConnectionProfile profile, String problem) {}
-
-    private static Choice choose(String name, Settings settings, Map<String, String> env, SettingsStore store) {
+    private static CommandLine.Choice choose(String name, Settings settings, Map<String, String> env, SettingsStore store) {
         String howToConfigure = "Open CASCADE Ops, add a profile under File → Connections and make it active, then run check again "
                 + "(or pass --profile NAME, or set DATABASE_URL, REDIS_URL, VENICE_API_URL, STRIPE_API_KEY). "
                 + "The demo runs only inside the app. Settings file: " + store.file();
-        if (name == null) {
-            return ProfileChoice.atStart(settings, env).map(p -> new Choice(p, null)).orElseGet(() -> new Choice(null,
-                    "Nothing to check: no profile is active and no DATABASE_URL, REDIS_URL, VENICE_API_URL or STRIPE_API_KEY is set. " + howToConfigure));
-        }
-        if (name.equals(ConnectionProfile.ENVIRONMENT_NAME)) {
-            Optional<ConnectionProfile> fromEnv = ProfileChoice.fromEnvironment(env);
-            if (fromEnv.isPresent()) return new Choice(fromEnv.get(), null);
-        }
-        Optional<ConnectionProfile> saved = settings.profile(name);
-        if (saved.isPresent()) return new Choice(saved.get(), null);
-        if (name.equals(ConnectionProfile.DEMO_NAME))
-            return new Choice(null, "The demo cannot be checked from the command line: its servers run only inside the app. " + howToConfigure);
-        List<String> names = settings.profiles.stream().map(ConnectionProfile::name).collect(Collectors.toCollection(ArrayList::new));
-        if (ProfileChoice.fromEnvironment(env).isPresent()) names.add(ConnectionProfile.ENVIRONMENT_NAME);
-        return new Choice(null, "No profile is named \"" + name + "\". "
-                + (names.isEmpty() ? "No profiles are saved. " + howToConfigure
-                : "Saved profiles: " + names.stream().map(n -> "\"" + n + "\"").collect(Collectors.joining(", ")) + "."));
+        return CommandLine.choose(name, settings, env, howToConfigure,
+                "Nothing to check: no profile is active and no DATABASE_URL, REDIS_URL, VENICE_API_URL or STRIPE_API_KEY is set.",
+                "The demo cannot be checked from the command line: its servers run only inside the app.");
     }
 
     /**
@@ -279,22 +232,6 @@ final class CheckCommand {
 
     private static int width(java.util.stream.Stream<String> values, String header) {
         return Math.max(header.length(), values.mapToInt(String::length).max().orElse(0));
-    }
-
-    /**
-     * Messages from the backends are masked already; this is the second lock for output that cron mails
-     * around: any of the profile's own secrets that still appears in a check is replaced by its masked form.
-     */
-    private static UnaryOperator<String> redaction(ConnectionProfile p) {
-        List<String> secrets = new ArrayList<>();
-        for (String url : List.of(p.postgresUrl(), p.redisUrl(), p.veniceUrl())) secrets.add(UrlCredentials.split(url).password());
-        secrets.add(p.stripeKey());
-        secrets.removeIf(s -> s.length() < 4);   // shorter ones would mangle ordinary words
-        return text -> {
-            String out = text;
-            for (String secret : secrets) out = out.replace(secret, Secrets.mask(secret));
-            return out;
-        };
     }
 
     private static Check redacted(Check c, UnaryOperator<String> safe) {

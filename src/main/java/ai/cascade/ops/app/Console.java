@@ -12,7 +12,20 @@ import ai.cascade.ops.billing.CustomerInvoices;
 import ai.cascade.ops.billing.SubscriptionEditModel;
 import ai.cascade.ops.billing.SubscriptionEditor;
 import ai.cascade.ops.config.Tier;
+import ai.cascade.ops.cache.BrowserSection;
+import ai.cascade.ops.cache.BufferCacheSection;
+import ai.cascade.ops.cache.CacheTrends;
+import ai.cascade.ops.cache.CacheTrendsSection;
 import ai.cascade.ops.cache.CacheView;
+import ai.cascade.ops.cache.InventorySection;
+import ai.cascade.ops.cache.KeyDeletion;
+import ai.cascade.ops.cache.KeyInventory;
+import ai.cascade.ops.cache.KeyPreview;
+import ai.cascade.ops.cache.KeySearch;
+import ai.cascade.ops.cache.PatternFreshness;
+import ai.cascade.ops.cache.RedisKeyspace;
+import ai.cascade.ops.cache.SlowLog;
+import ai.cascade.ops.cache.SlowlogSection;
 import ai.cascade.ops.config.AppDirectories;
 import ai.cascade.ops.config.ConnectionProfile;
 import ai.cascade.ops.config.ConnectionsDialog;
@@ -20,6 +33,7 @@ import ai.cascade.ops.config.ProfileChoice;
 import ai.cascade.ops.config.Settings;
 import ai.cascade.ops.config.SettingsStore;
 import ai.cascade.ops.database.DatabaseView;
+import ai.cascade.ops.ui.SectionedPage;
 import ai.cascade.ops.database.OpsSchema;
 import ai.cascade.ops.demo.DemoEnvironment;
 import ai.cascade.ops.demo.DemoLock;
@@ -82,6 +96,7 @@ public final class Console implements ShellCommands {
     private Workspace workspace;
     private volatile HealthWatch healthWatch;
     private volatile ai.cascade.ops.database.DatabaseTrends databaseTrends;
+    private volatile ai.cascade.ops.cache.CacheTrends cacheTrends;
     private final AlarmNotifier alarms = new AlarmNotifier(() -> stage, c -> {
         stage.toFront();
         openCheck(c);
@@ -130,8 +145,8 @@ public final class Console implements ShellCommands {
         Runtime.getRuntime().addShutdownHook(new Thread(this::closeConnections, "ops-stop-servers"));
         shell.currentViewProperty().addListener((o, was, v) -> {
             if (v != null) saveSettings(s -> s.lastView = v.name());
-            // the database page's refreshing tabs only serve the eye: they stop when another page is shown
-            if (was == ViewId.DATABASE && shell.view(was) instanceof DatabaseView db) db.hidden();
+            // the database and cache pages' refreshing tabs only serve the eye: they stop when another page is shown
+            if (was != null && shell.view(was) instanceof SectionedPage page) page.hidden();
         });
         stage.show();
         reportFirstFrame();
@@ -239,18 +254,25 @@ public final class Console implements ShellCommands {
                     n.fromCache(), n.sentToVenice(), n.refusedByLimit());
         }).orElse(null));
         if (isDemo) {
+            demo.startTraffic();   // an application for the hit-rate charts to chart
             String stripeUrl = demo.stripeUrl();
             statusBar.setDetails(Backend.STRIPE, () -> "Demo Stripe — no real billing: a local server at " + stripeUrl
                     + " seeded with the demo's subscriptions; nothing is charged.");
         }
         ws.startMonitoring();
         Settings settings = settingsStore.snapshot();
-        shell.setViews(buildViews(ws), ViewId.parse(settings.lastView));
+        replaceViews(ws, ViewId.parse(settings.lastView));
         ConnectionProfile profile = ws.profile();
         if (!isDemo) saveSettings(s -> s.activeProfile = profile.name().equals(ConnectionProfile.ENVIRONMENT_NAME) ? s.activeProfile : profile.name());
         else saveSettings(s -> s.activeProfile = null);
         checkSchema(ws);
         takeScreenshotsIfAsked();
+    }
+
+    private void replaceViews(Workspace ws, ViewId show) {
+        // the replaced pages' periodic work (charts, snapshots) stops with them
+        for (ViewId id : ViewId.values()) if (shell.view(id) instanceof SectionedPage old) old.hidden();
+        shell.setViews(buildViews(ws), show);
     }
 
     private Map<ViewId, ConsoleView> buildViews(Workspace ws) {
@@ -273,21 +295,35 @@ public final class Console implements ShellCommands {
                 row -> detail.show(row.id(), row.username(), row.customerId()), work, time));
         views.put(ViewId.SUBSCRIPTIONS, new SubscriptionsView(new SubscriptionDirectory(ws, tiers), new RevenueSummary(ws, tiers), tiers,
                 work, time, editing));
-        views.put(ViewId.CACHE, new CacheView());
+        // one sampler each per workspace, from connecting on, so the charts have a past when someone first looks
+        var trends = new ai.cascade.ops.database.DatabaseTrends(ws);
+        databaseTrends = trends;
+        trends.start();
+        views.put(ViewId.CACHE, cacheView(ws, settings, trends));
         views.put(ViewId.SESSIONS, new SessionsView(new LiveSessions(ws), new SessionRevoker(ws, profileName),
                 new RedisSupportActions(ws, profileName), new Collaborations(ws), work, time, this::openUser, ws.profile(),
                 settings.sessionsRefreshSeconds, seconds -> saveSettings(x -> x.sessionsRefreshSeconds = seconds)));
-        views.put(ViewId.DATABASE, databaseView(ws, settings));
+        views.put(ViewId.DATABASE, databaseView(ws, settings, trends));
         views.put(ViewId.AUDIT, new AuditView(new AuditTrail(ws), work, time));
         return views;
     }
 
-    private DatabaseView databaseView(Workspace ws, Settings settings) {
+    private CacheView cacheView(Workspace ws, Settings settings, ai.cascade.ops.database.DatabaseTrends databaseTrends) {
+        var keyspace = new RedisKeyspace(ws);
+        var redisTrends = new CacheTrends(keyspace);
+        cacheTrends = redisTrends;
+        if (ws.isConfigured(ai.cascade.ops.backend.Backend.REDIS)) redisTrends.start();
+        String profileName = ws.profile().name();
+        return new CacheView(List.of(
+                new CacheTrendsSection(redisTrends, databaseTrends, time, settings.checkThresholds),
+                new InventorySection(new KeyInventory(keyspace), new PatternFreshness(ws, keyspace), work, time),
+                new BrowserSection(new KeySearch(keyspace), new KeyPreview(keyspace), new KeyDeletion(keyspace, ws, profileName), work, ws.profile()),
+                new SlowlogSection(new SlowLog(keyspace), work, time),
+                new BufferCacheSection(new ai.cascade.ops.database.BufferCacheReport(ws, settings.checkThresholds), work, time)));
+    }
+
+    private DatabaseView databaseView(Workspace ws, Settings settings, ai.cascade.ops.database.DatabaseTrends trends) {
         var thresholds = settings.checkThresholds;
-        // one sampler per workspace: its history keeps growing while other tabs and pages are shown
-        var trends = new ai.cascade.ops.database.DatabaseTrends(ws);
-        databaseTrends = trends;
-        trends.start();   // from connecting on, so the charts have a past when someone first looks
         return new DatabaseView(List.of(
                 new ai.cascade.ops.database.ChecksSection(new ai.cascade.ops.database.DatabaseChecks(ws, thresholds), work, this::openCheck),
                 new ai.cascade.ops.database.ActivitySection(new ai.cascade.ops.database.Activity(ws, ws.profile().name()), work, time,
@@ -307,7 +343,7 @@ public final class Console implements ShellCommands {
             case VENICE -> ViewId.USERS;
         };
         shell.select(target);
-        if (shell.view(target) instanceof DatabaseView db && !check.section().isEmpty()) db.open(check.section());
+        if (shell.view(target) instanceof SectionedPage page && !check.section().isEmpty()) page.open(check.section());
     }
 
     /** Another page asks to see a user (e.g. a collaboration's participant): the users page, searched for them. */
@@ -396,7 +432,7 @@ public final class Console implements ShellCommands {
             saveSettings(s -> s.checkThresholds = t);
             // the checks, the overview and the activity highlights read them when built: build the pages anew
             Workspace ws = workspace;
-            if (ws != null) shell.setViews(buildViews(ws), shell.currentView());
+            if (ws != null) replaceViews(ws, shell.currentView());
         });
     }
 
@@ -508,6 +544,9 @@ public final class Console implements ShellCommands {
         var trends = databaseTrends;
         databaseTrends = null;
         if (trends != null) trends.close();
+        var redisTrends = cacheTrends;
+        cacheTrends = null;
+        if (redisTrends != null) redisTrends.close();
         // closing cancels a run in flight, which sends a cancel request to the server: never on the FX thread
         if (w != null) {
             Thread t = new Thread(w::close, "ops-stop-checks");

@@ -53,6 +53,16 @@ final class ConsoleTour {
                     var check = subs.pictureDrift();
                     drift[0] = check == null ? null : check.root();
                 })
+                .withCloseUp("04b-cache-inventory", ViewId.CACHE, () -> {
+                    openTab(shell, ViewId.CACHE, "inventory");
+                    javafx.application.Platform.runLater(() -> runInventory(shell.content()));   // once the tab's content is in the scene
+                })
+                .withCloseUp("04c-cache-keys", ViewId.CACHE, () -> {
+                    openTab(shell, ViewId.CACHE, "keys");
+                    javafx.application.Platform.runLater(() -> browse(shell.content(), "cascade:session:"));
+                })
+                .withCloseUp("04d-cache-slowlog", ViewId.CACHE, () -> openTab(shell, ViewId.CACHE, "slowlog"))
+                .withCloseUp("04e-cache-buffer", ViewId.CACHE, () -> openTab(shell, ViewId.CACHE, "buffer-cache"))
                 .withCloseUp("06b-database-activity", ViewId.DATABASE, () -> openDatabaseTab(shell, "activity"))
                 .withCloseUp("06c-database-statements", ViewId.DATABASE, () -> openDatabaseTab(shell, "statements"))
                 .withCloseUp("06d-database-space", ViewId.DATABASE, () -> openDatabaseTab(shell, "space"))
@@ -69,6 +79,8 @@ final class ConsoleTour {
                         }
                     });
                 })
+                // last of the close-ups, so the charts have the tour's minute of samples behind them
+                .withCloseUp("04f-cache-over-time", ViewId.CACHE, () -> openTab(shell, ViewId.CACHE, "trends"))
                 .withDialog("03b-subscription-edit", () -> editDialog[0] != null ? editDialog[0].root()
                         : new Label("No active subscription with a Stripe id to picture."))
                 .withDialog("03c-edits-in-flight", () -> journal[0] != null ? journal[0] : new Label("No journal."))
@@ -78,7 +90,34 @@ final class ConsoleTour {
     }
 
     private static void openDatabaseTab(ShellView shell, String id) {
-        if (shell.view(ViewId.DATABASE) instanceof ai.cascade.ops.database.DatabaseView db) db.open(id);
+        openTab(shell, ViewId.DATABASE, id);
+    }
+
+    private static void openTab(ShellView shell, ViewId page, String id) {
+        if (shell.view(page) instanceof ai.cascade.ops.ui.SectionedPage p) p.open(id);
+    }
+
+    /** Runs the full inventory and selects the first family (sessions) so its histograms show. */
+    private static void runInventory(Parent scope) {
+        if (!(scope.lookup("#inventory-run") instanceof javafx.scene.control.Button run)) return;
+        if (scope.lookup("#inventory-families") instanceof javafx.scene.control.TableView<?> table)
+            table.getItems().addListener((javafx.collections.ListChangeListener<Object>) c -> {
+                if (table.getSelectionModel().isEmpty() && !table.getItems().isEmpty())
+                    javafx.application.Platform.runLater(() -> table.getSelectionModel().select(0));
+            });
+        run.fire();
+    }
+
+    /** Searches the key browser for {@code prefix} and previews the first key found. */
+    private static void browse(Parent scope, String prefix) {
+        if (!(scope.lookup("#keySearchField") instanceof javafx.scene.control.TextField field)
+                || !(scope.lookup("#searchButton") instanceof javafx.scene.control.Button search)
+                || !(scope.lookup("#resultsList") instanceof javafx.scene.control.ListView<?> results)) return;
+        results.getItems().addListener((javafx.collections.ListChangeListener<Object>) c -> {
+            if (results.getSelectionModel().isEmpty() && !results.getItems().isEmpty()) results.getSelectionModel().select(0);
+        });
+        field.setText(prefix);
+        search.fire();
     }
 
     /** For the screenshot tour: clicks "Load from Stripe" in {@code scope} once it is offered, and keeps the end (invoices) in view. */

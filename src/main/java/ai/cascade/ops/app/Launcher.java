@@ -14,6 +14,8 @@ import java.util.Arrays;
  *   cascade-ops --migrate-ops [URL]     apply Ops' schema as an owner role (URL or DATABASE_URL)
  *   cascade-ops check [--profile NAME] [--json] [--timeout SECONDS]
  *                                       every health check once, for cron: exit 0 ok, 1 warning, 2 critical, 3 unreachable
+ *   cascade-ops inventory [--profile NAME] [--json] [--counts] [--timeout SECONDS]
+ *                                       every Redis key by family, for cron: exit 0 ok, 1 leak or partial, 3 unreachable
  * </pre>
  */
 public final class Launcher {
@@ -26,6 +28,7 @@ public final class Launcher {
         trustTheSystemsCertificates();
         // A command, not the console: no toolkit, no demo, its own exit code.
         if (args.length > 0 && args[0].equals("check")) System.exit(CheckCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        if (args.length > 0 && args[0].equals("inventory")) System.exit(InventoryCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         Path screenshots = null;
         String stripeBase = null;
         boolean firstFrameProbe = false;
@@ -45,6 +48,7 @@ public final class Launcher {
                 case "--help", "-h" -> {
                     System.out.println("Usage: cascade-ops [--screenshots DIR] | --migrate-ops [postgresql://owner@host/db]");
                     System.out.println("       cascade-ops check [--profile NAME] [--json] [--timeout SECONDS]   health checks for cron (check --help)");
+                    System.out.println("       cascade-ops inventory [--profile NAME] [--json] [--counts] [--timeout SECONDS]   Redis keys by family (inventory --help)");
                     return;
                 }
                 default -> {

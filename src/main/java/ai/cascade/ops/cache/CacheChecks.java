@@ -47,13 +47,22 @@ public final class CacheChecks {
     private static final int SCAN_COUNT = 1000;
     private static final int KEYS_NAMED = 20;
 
-    /** Redis' lifetime counters at one moment (INFO stats), to subtract from a later reading. */
-    public record KeyspaceReading(long hits, long misses, long evictedKeys, long atNanos) {
-        static KeyspaceReading of(Map<String, String> info) {
+    /** How long a reading waits for the console's own lookup batches in flight before it reads INFO anyway. */
+    private static final Duration LOOKUPS_PATIENCE = Duration.ofSeconds(2);
+
+    /**
+     * Redis' lifetime counters at one moment (INFO stats), to subtract from a later reading, with the console's own
+     * lookups ({@link OwnLookups}) tallied by then; {@code exact}: no batch of them was in flight while INFO was read.
+     */
+    public record KeyspaceReading(long hits, long misses, long evictedKeys, long atNanos, OwnLookups.Tally own, boolean exact) {
+        static KeyspaceReading of(Map<String, String> info, OwnLookups.Tally own, boolean exact) {
             return new KeyspaceReading(number(info, "keyspace_hits"), number(info, "keyspace_misses"),
-                    number(info, "evicted_keys"), System.nanoTime());
+                    number(info, "evicted_keys"), System.nanoTime(), own, exact);
         }
     }
+
+    /** INFO and the console's own lookups at the same moment. */
+    private record InfoReading(Map<String, String> info, KeyspaceReading keyspace) {}
 
     /** What the walk over the expiring families found. */
     private record TtlScan(long scanned, long withoutTtl, Map<String, Long> perFamily, List<String> named, boolean partial,
@@ -104,14 +113,33 @@ public final class CacheChecks {
 
     /** Redis' counters now: the start of an interval. INFO is no keyspace lookup, so reading does not change them. */
     public KeyspaceReading reading() {
-        return KeyspaceReading.of(info());
+        return infoReading().keyspace();
+    }
+
+    /**
+     * INFO read while none of the console's lookup batches is in flight, with its tally of them; after waiting
+     * {@link #LOOKUPS_PATIENCE} in vain, read anyway and marked inexact.
+     */
+    private InfoReading infoReading() {
+        OwnLookups lookups = connections.redis().lookups();
+        String node = ownNode();
+        OwnLookups.Reading<Map<String, String>> r = lookups.read(this::info, LOOKUPS_PATIENCE);
+        if (r != null) return new InfoReading(r.value(), KeyspaceReading.of(r.value(), r.ownOn(node), true));
+        Map<String, String> info = info();
+        return new InfoReading(info, KeyspaceReading.of(info, lookups.snapshot().getOrDefault(node, OwnLookups.Tally.ZERO), false));
+    }
+
+    /** The id under which the console tallies its lookups on the profile's server. */
+    private String ownNode() {
+        return RedisNode.standalone(connections.redis().address().host(), connections.redis().address().port()).id();
     }
 
     private List<Check> measure(Check reachable, KeyspaceReading since, CancelSignal cancel) {
         // The interval ends BEFORE the walk over the families: its PTTLs count as keyspace hits (STACK.md) and
         // would otherwise report our own lookups as the cache working well.
-        Map<String, String> info = info();
-        KeyspaceReading now = KeyspaceReading.of(info);
+        InfoReading reading = infoReading();
+        Map<String, String> info = reading.info();
+        KeyspaceReading now = reading.keyspace();
         List<Check> out = new ArrayList<>();
         out.add(reachable);
         out.add(hitRate(since, now));
@@ -138,14 +166,20 @@ public final class CacheChecks {
         // statistics reset within the interval (CONFIG RESETSTAT, a restart): what counted since is all there is
         long hits = reset ? now.hits() : now.hits() - since.hits();
         long misses = reset ? now.misses() : now.misses() - since.misses();
+        // The console's own lookups in the interval (an inventory, a session list) are not the application's.
+        OwnLookups.Tally own = reset ? OwnLookups.Tally.ZERO : now.own().minus(since.own());
+        hits = Math.max(0, hits - own.hits());
+        misses = Math.max(0, misses - own.misses());
+        String ownNote = own.lookups() == 0 ? "" : "; the console's own " + count(own.lookups())
+                + plural(own.lookups(), " lookup", " lookups") + " left out" + (since.exact() && now.exact() ? "" : ", approximately");
         String lifetime = "since start " + percent(now.hits(), now.hits() + now.misses());
         String over = seconds(since, now);
         if (hits + misses == 0)
-            return check("redis.hit_rate", "Keyspace hit rate", Verdict.OK, "no lookups in the interval (" + over + "); " + lifetime, "");
+            return check("redis.hit_rate", "Keyspace hit rate", Verdict.OK, "no lookups in the interval (" + over + ownNote + "); " + lifetime, "");
         double percent = 100.0 * hits / (hits + misses);
         boolean low = percent < thresholds.redisHitRateWarnPercent();
         String figure = percent(hits, hits + misses) + " over " + over + " (" + count(hits) + plural(hits, " hit", " hits") + ", "
-                + count(misses) + plural(misses, " miss", " misses") + (reset ? ", counted since a statistics reset" : "") + "); " + lifetime;
+                + count(misses) + plural(misses, " miss", " misses") + (reset ? ", counted since a statistics reset" : "") + ownNote + "); " + lifetime;
         return check("redis.hit_rate", "Keyspace hit rate", low ? Verdict.WARNING : Verdict.OK, figure, low
                 ? "Below " + thresholds.redisHitRateWarnPercent() + " %: most lookups miss, so requests go to Venice and Postgres "
                         + "instead. Check that the backend writes its caches, and that keys are not evicted or expiring early." : "");
@@ -186,7 +220,7 @@ public final class CacheChecks {
         long age = System.nanoTime() - lastWalkAtNanos;
         String reused = "";
         if (s == null || age >= walkEvery.toNanos()) {
-            s = connections.redis().runDedicated("looking for keys without a TTL", conn -> walkFamilies(conn, stop));
+            s = connections.redis().runDedicated("looking for keys without a TTL", conn -> walkFamilies(conn, stop, ownNode()));
             if (!stop.get()) {
                 lastWalk = s;
                 lastWalkAtNanos = System.nanoTime();
@@ -204,7 +238,7 @@ public final class CacheChecks {
         return new Check(Backend.REDIS, "redis.keys_without_ttl", "Keys without TTL", Verdict.WARNING, figure,
                 "These keys never expire: the cache grows without bound and serves stale data, and sessions or blacklist "
                         + "entries outlive their token. Find the backend code that writes them without a TTL; set one (EXPIRE) "
-                        + "or delete them from the Cache page.", "", s.named());
+                        + "or delete them from the Cache page.", "inventory", s.named());
     }
 
     /**
@@ -212,7 +246,7 @@ public final class CacheChecks {
      * five walks would cost five times as much. PTTL for each family key, pipelined per batch on a connection of
      * its own (auto-flush off: one write per batch, STACK.md). Stops at the time budget and says so.
      */
-    private TtlScan walkFamilies(StatefulRedisConnection<String, String> conn, AtomicBoolean stop) {
+    private TtlScan walkFamilies(StatefulRedisConnection<String, String> conn, AtomicBoolean stop, String node) {
         long started = System.nanoTime();
         long deadline = started + scanBudget.toNanos();
         conn.setAutoFlushCommands(false);
@@ -229,18 +263,22 @@ public final class CacheChecks {
             if (stop.get()) throw new CancellationException("cancelled while looking for keys without a TTL");
             List<String> keys = new ArrayList<>();
             List<RedisFuture<Long>> ttls = new ArrayList<>();
-            for (String k : cursor.getKeys()) {
-                if (family(k) == null) continue;
-                keys.add(k);
-                ttls.add(a.pttl(k));
-            }
-            next = cursor.isFinished() ? null : a.scan(cursor, args);
-            conn.flushCommands();
-            for (int i = 0; i < keys.size(); i++) {
-                if (await(ttls.get(i)) != -1) continue;   // a TTL, or -2: gone since SCAN saw it
-                withoutTtl++;
-                perFamily.merge(family(keys.get(i)), 1L, Long::sum);
-                if (named.size() < KEYS_NAMED) named.add(masked(keys.get(i)));
+            // PTTL is a keyspace lookup: tallied, so the hit rate leaves the walk out
+            try (OwnLookups.Batch batch = connections.redis().lookups().begin(node)) {
+                for (String k : cursor.getKeys()) {
+                    if (family(k) == null) continue;
+                    keys.add(k);
+                    ttls.add(a.pttl(k));
+                }
+                next = cursor.isFinished() ? null : a.scan(cursor, args);
+                conn.flushCommands();
+                long[] pttls = awaitTallied(ttls, batch);
+                for (int i = 0; i < keys.size(); i++) {
+                    if (pttls[i] != -1) continue;   // a TTL, or -2: gone since SCAN saw it
+                    withoutTtl++;
+                    perFamily.merge(family(keys.get(i)), 1L, Long::sum);
+                    if (named.size() < KEYS_NAMED) named.add(masked(keys.get(i)));
+                }
             }
             scanned += keys.size();
             if (next != null && System.nanoTime() > deadline) {
@@ -250,6 +288,22 @@ public final class CacheChecks {
             }
         }
         return new TtlScan(scanned, withoutTtl, perFamily, named, partial, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    /** The PTTLs' replies, each tallied as a hit or (-2, no such key) a miss; those lost to an error as unknown. */
+    private static long[] awaitTallied(List<RedisFuture<Long>> ttls, OwnLookups.Batch batch) {
+        long[] out = new long[ttls.size()];
+        for (int i = 0; i < out.length; i++) {
+            try {
+                out[i] = await(ttls.get(i));
+            } catch (RuntimeException e) {
+                batch.unknown(out.length - i);
+                throw e;
+            }
+            if (out[i] == -2) batch.miss();
+            else batch.hit();
+        }
+        return out;
     }
 
     private static String family(String key) {
@@ -317,7 +371,8 @@ public final class CacheChecks {
     }
 
     private static Check check(String id, String title, Verdict v, String figure, String advice) {
-        return Check.of(Backend.REDIS, id, title, v, figure, advice, "");
+        // hit rate, memory and evictions are charted on the Cache page's "Over time" tab
+        return Check.of(Backend.REDIS, id, title, v, figure, advice, id.equals("redis.reachable") ? "" : id.equals("redis.keys_without_ttl") ? "inventory" : "trends");
     }
 
     private static String seconds(KeyspaceReading since, KeyspaceReading now) {

@@ -28,6 +28,8 @@ import java.util.function.Function;
  * queue of waiting commands (STACK.md). Connects lazily and again after a failed first attempt.
  */
 public final class RedisConnection implements AutoCloseable {
+    /** The client name of the console's connections; its own scans add a suffix ("cascade-ops-inventory"). */
+    public static final String CLIENT_NAME = "cascade-ops";
     private final RedisAddress address;
     private final ClientResources resources;
     private final RedisClient client;
@@ -43,6 +45,8 @@ public final class RedisConnection implements AutoCloseable {
                 .build();
         RedisURI uri = RedisURI.create(address.url());
         uri.setTimeout(Duration.ofSeconds(3));
+        // named, so CLIENT LIST and SLOWLOG tell the console's commands from the application's
+        if (uri.getClientName() == null) uri.setClientName(CLIENT_NAME);
         this.uri = uri;
         this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
@@ -146,7 +150,16 @@ public final class RedisConnection implements AutoCloseable {
             return where + " is unreachable (" + detail + "). Is the server running, and is the port right?";
         if (detail.contains("Currently not connected") || detail.contains("Connection closed"))
             return where + " is disconnected; reconnecting in the background.";
+        if (causedByIo(e))
+            return where + " dropped the connection while " + what + " (the server restarted, failed over, or the network broke); reconnecting in the background.";
         return where + " failed while " + what + ": " + detail;
+    }
+
+    /** A reset or broken socket mid-command: the server went away (restart, failover, network), not a refusal. */
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
+            if (t instanceof java.io.IOException) return true;
+        return false;
     }
 
     private static String root(Throwable e) {

@@ -2,11 +2,13 @@ package ai.cascade.ops.cache;
 
 import ai.cascade.ops.backend.Backend;
 import ai.cascade.ops.backend.BackendException;
+import ai.cascade.ops.backend.Connections;
 import io.lettuce.core.cluster.SlotHash;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Where the keys live: the one server of a standalone Redis, or every master of a Redis Cluster, found by asking
@@ -21,14 +23,19 @@ public final class RedisKeyspace {
         }
     }
 
-    private final RedisConnection redis;
+    private final Supplier<RedisConnection> redis;
     private Topology topology;
 
     public RedisKeyspace(RedisConnection redis) {
-        this.redis = redis;
+        this.redis = () -> redis;
     }
 
-    public RedisConnection redis() { return redis; }
+    /** On the profile's Redis, asked for at each use: a profile without Redis fails there, with the reason, not here. */
+    public RedisKeyspace(Connections connections) {
+        this.redis = connections::redis;
+    }
+
+    public RedisConnection redis() { return redis.get(); }
 
     /** The topology read last, or read now. */
     public synchronized Topology topology() {
@@ -53,6 +60,7 @@ public final class RedisKeyspace {
     }
 
     private Topology read() {
+        RedisConnection redis = redis();
         String info = redis.run("asking whether Redis is a cluster", c -> c.info("cluster"));
         Map<String, String> fields = CacheChecks.parseInfo(info);
         String host = redis.address().host();

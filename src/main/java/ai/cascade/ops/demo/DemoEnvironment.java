@@ -38,6 +38,7 @@ public final class DemoEnvironment implements AutoCloseable {
     private final DataSource data;
     private final BooleanSupplier cancelled;
     private DemoStripe stripe;
+    private DemoTraffic traffic;
 
     private DemoEnvironment(EmbeddedServers servers, DataSource data, BooleanSupplier cancelled) {
         this.servers = servers;
@@ -172,9 +173,18 @@ public final class DemoEnvironment implements AutoCloseable {
         fillRedis(progress);
     }
 
+    /** Starts the stand-in for the backend's cache and database reads ({@link DemoTraffic}); the app's demo only. */
+    public synchronized void startTraffic() {
+        if (traffic == null) traffic = DemoTraffic.start(servers.redisUrl(), data);
+    }
+
     /** Stops the demo Stripe and both servers; the Postgres data (the Stripe state with it) stays in the demo folder. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (traffic != null) traffic.close();
+            traffic = null;
+        }
         if (stripe != null) stripe.close();
         servers.close();
     }

@@ -2,6 +2,8 @@ package ai.cascade.ops.sessions;
 
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.backend.Connections;
+import ai.cascade.ops.cache.OwnLookups;
+import ai.cascade.ops.cache.RedisNode;
 import ai.cascade.ops.users.LoginReader;
 import ai.cascade.ops.users.UserDetails.Session;
 import ai.cascade.ops.users.UserDetails.Shape;
@@ -34,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * PTTL read in pipelined batches on a connection of its own, parsed leniently ({@link LoginReader}), joined
  * with {@code cascade_users} in batches. Malformed values and sessions of users who no longer exist are rows
  * with their problems, not dropped. Work is bounded ({@link #MOST_SESSIONS}) and stops between batches when
- * cancelled. STRLEN, PTTL and GETRANGE count as keyspace hits: a refresh inflates the hit rate by three per session.
+ * cancelled. STRLEN, PTTL and GETRANGE count as keyspace lookups: tallied in {@link OwnLookups}, so hit rates leave them out.
  */
 public final class LiveSessions {
     /** Keys per SCAN step: 1000 is 2–3 times faster than 100 over a large keyspace (STACK.md). */
@@ -81,12 +83,14 @@ public final class LiveSessions {
         return new Snapshot(rows, truncated[0], Instant.now(), (System.nanoTime() - started) / 1_000_000);
     }
 
-    private static List<Raw> scan(StatefulRedisConnection<String, String> conn, AtomicBoolean stop, boolean[] truncated) {
+    private List<Raw> scan(StatefulRedisConnection<String, String> conn, AtomicBoolean stop, boolean[] truncated) {
         conn.setAutoFlushCommands(false);   // one write per batch, not per command: this connection is ours alone
         RedisAsyncCommands<String, String> a = conn.async();
         ScanArgs args = ScanArgs.Builder.matches("cascade:session:*").limit(SCAN_COUNT);
         RedisFuture<KeyScanCursor<String>> next = a.scan(args);
         conn.flushCommands();
+        OwnLookups lookups = connections.redis().lookups();
+        String node = RedisNode.standalone(connections.redis().address().host(), connections.redis().address().port()).id();
         List<Raw> out = new ArrayList<>();
         while (next != null) {
             KeyScanCursor<String> cursor = await(next);
@@ -95,21 +99,25 @@ public final class LiveSessions {
             List<RedisFuture<Long>> lengths = new ArrayList<>(keys.size());
             List<RedisFuture<Long>> ttls = new ArrayList<>(keys.size());
             List<RedisFuture<String>> values = new ArrayList<>(keys.size());
-            for (String k : keys) {
-                lengths.add(a.strlen(k));
-                ttls.add(a.pttl(k));
-                values.add(a.getrange(k, 0, LARGEST_VALUE_LISTED - 1));
-            }
-            next = cursor.isFinished() ? null : a.scan(cursor, args);
-            conn.flushCommands();
-            long now = System.currentTimeMillis();
-            for (int i = 0; i < keys.size(); i++) {
-                long ttl = await(ttls.get(i));
-                if (ttl == -2) continue;   // expired since SCAN saw it
-                try {
-                    out.add(new Raw(keys.get(i), await(lengths.get(i)), ttl, await(values.get(i)), false, now));
-                } catch (RedisCommandExecutionException e) {   // WRONGTYPE: a hash, a list, …
-                    out.add(new Raw(keys.get(i), 0, ttl, null, true, now));
+            // STRLEN, PTTL and GETRANGE are keyspace lookups: tallied, so the hit rate leaves this list out
+            try (OwnLookups.Batch batch = lookups.begin(node)) {
+                for (String k : keys) {
+                    lengths.add(a.strlen(k));
+                    ttls.add(a.pttl(k));
+                    values.add(a.getrange(k, 0, LARGEST_VALUE_LISTED - 1));
+                }
+                next = cursor.isFinished() ? null : a.scan(cursor, args);
+                conn.flushCommands();
+                long now = System.currentTimeMillis();
+                for (int i = 0; i < keys.size(); i++) {
+                    Raw r;
+                    try {
+                        r = raw(keys.get(i), lengths.get(i), ttls.get(i), values.get(i), now, batch);
+                    } catch (RuntimeException e) {
+                        batch.unknown(3L * (keys.size() - i));
+                        throw e;
+                    }
+                    if (r != null) out.add(r);
                 }
             }
             if (out.size() >= MOST_SESSIONS) {
@@ -119,6 +127,36 @@ public final class LiveSessions {
             }
         }
         return out;
+    }
+
+    /**
+     * One key's replies, its three lookups tallied. PTTL -2 says the key was gone; STRLEN and GETRANGE answer the
+     * same for a missing key and an empty string, so they follow PTTL, sent between them. A key expiring within
+     * that pipeline's few microseconds would make GETRANGE's outcome unknowable: a TTL that short is tallied as
+     * unknown rather than guessed.
+     */
+    private static Raw raw(String key, RedisFuture<Long> length, RedisFuture<Long> pttl, RedisFuture<String> value, long now,
+                           OwnLookups.Batch batch) {
+        long ttl = await(pttl);
+        boolean gone = ttl == -2;
+        Long bytes = null;
+        String text = null;
+        boolean wrongType = false;
+        try {
+            bytes = await(length);
+            text = await(value);
+        } catch (RedisCommandExecutionException e) {   // WRONGTYPE: a hash, a list, …; the key was there
+            wrongType = true;
+        }
+        boolean strlenHit = wrongType || (bytes != null && bytes > 0) || !gone;
+        if (strlenHit) batch.hit(); else batch.miss();
+        if (gone) batch.miss(); else batch.hit();
+        if (wrongType || (text != null && !text.isEmpty())) batch.hit();
+        else if (gone) batch.miss();
+        else if (ttl >= 0 && ttl < 5) batch.unknown(1);
+        else batch.hit();
+        if (gone) return null;   // expired since SCAN saw it
+        return wrongType ? new Raw(key, 0, ttl, null, true, now) : new Raw(key, bytes, ttl, text, false, now);
     }
 
     private static <T> T await(RedisFuture<T> f) {

@@ -40,6 +40,10 @@ public final class BackgroundWork implements AutoCloseable {
      */
     public <T> Job<T> run(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
         Job<T> job = new Job<>(title, work);
+        if (executor.isShutdown()) {   // the console is closing: a late timer's work is not started, and no one is told
+            job.cancel(true);
+            return job;
+        }
         job.stateProperty().addListener((obs, was, state) -> {
             if (state == Worker.State.SUCCEEDED || state == Worker.State.FAILED || state == Worker.State.CANCELLED)
                 running.remove(job);
