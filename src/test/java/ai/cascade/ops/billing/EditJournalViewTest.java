@@ -1,6 +1,5 @@
 package ai.cascade.ops.billing;
 
-import ai.cascade.ops.app.Console;
 import ai.cascade.ops.backend.Connections;
 import ai.cascade.ops.billing.SubscriptionEditModel.Editing;
 import ai.cascade.ops.database.Database;
@@ -9,12 +8,8 @@ import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.TestServers;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.TimeDisplay;
-import atlantafx.base.theme.PrimerLight;
-import javafx.application.Application;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static ai.cascade.ops.billing.SubscriptionEditDialogTest.PROFILE;
@@ -88,11 +82,7 @@ class EditJournalViewTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        Scene scene = new Scene(new StackPane(), 1100, 800);
-        scene.getStylesheets().add(Objects.requireNonNull(Console.class.getResource("console.css")).toExternalForm());
-        stage.setScene(scene);
-        stage.show();
+        Fx.showEmpty(stage, 1100, 800);
     }
 
     @AfterEach

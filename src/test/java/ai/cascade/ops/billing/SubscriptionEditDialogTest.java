@@ -1,6 +1,5 @@
 package ai.cascade.ops.billing;
 
-import ai.cascade.ops.app.Console;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.backend.Connections;
 import ai.cascade.ops.billing.SubscriptionEditModel.Editing;
@@ -15,11 +14,8 @@ import ai.cascade.ops.testing.TestServers;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.FactList;
 import ai.cascade.ops.ui.TimeDisplay;
-import atlantafx.base.theme.PrimerLight;
-import javafx.application.Application;
 import javafx.scene.Node;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.ButtonBase;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Labeled;
@@ -132,11 +128,7 @@ class SubscriptionEditDialogTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        Scene scene = new Scene(new StackPane(), 960, 1150);
-        scene.getStylesheets().add(Objects.requireNonNull(Console.class.getResource("console.css")).toExternalForm());
-        stage.setScene(scene);
-        stage.show();
+        Fx.showEmpty(stage, 960, 1150);
     }
 
     @AfterEach

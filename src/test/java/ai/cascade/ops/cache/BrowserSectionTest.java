@@ -1,6 +1,5 @@
 package ai.cascade.ops.cache;
 
-import ai.cascade.ops.app.Console;
 import ai.cascade.ops.config.ConnectionProfile;
 import ai.cascade.ops.config.RedisAddress;
 import ai.cascade.ops.database.Database;
@@ -8,10 +7,7 @@ import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.FxWatchdog;
 import ai.cascade.ops.testing.TestServers;
 import ai.cascade.ops.ui.BackgroundWork;
-import atlantafx.base.theme.PrimerLight;
 import io.lettuce.core.XAddArgs;
-import javafx.application.Application;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -35,7 +31,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,11 +70,7 @@ class BrowserSectionTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        Scene scene = new Scene(new StackPane(), 1400, 900);
-        scene.getStylesheets().add(Objects.requireNonNull(Console.class.getResource("console.css")).toExternalForm());
-        stage.setScene(scene);
-        stage.show();
+        Fx.showEmpty(stage, 1400, 900);
     }
 
     @AfterEach

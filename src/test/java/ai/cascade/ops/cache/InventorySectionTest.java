@@ -1,20 +1,17 @@
 package ai.cascade.ops.cache;
 
-import ai.cascade.ops.app.Console;
 import ai.cascade.ops.database.Database;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.FxWatchdog;
 import ai.cascade.ops.testing.TestServers;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.TimeDisplay;
-import atlantafx.base.theme.PrimerLight;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import javafx.application.Application;
 import javafx.css.PseudoClass;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -37,7 +34,6 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,11 +69,7 @@ class InventorySectionTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        Scene scene = new Scene(new StackPane(), 1400, 900);
-        scene.getStylesheets().add(Objects.requireNonNull(Console.class.getResource("console.css")).toExternalForm());
-        stage.setScene(scene);
-        stage.show();
+        Fx.showEmpty(stage, 1400, 900);
     }
 
     @AfterEach

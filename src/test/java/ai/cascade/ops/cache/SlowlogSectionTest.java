@@ -1,17 +1,13 @@
 package ai.cascade.ops.cache;
 
-import ai.cascade.ops.app.Console;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.TestServers;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.TimeDisplay;
-import atlantafx.base.theme.PrimerLight;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import javafx.application.Application;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TextArea;
@@ -30,7 +26,6 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,11 +56,7 @@ class SlowlogSectionTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        Scene scene = new Scene(new StackPane(), 1400, 900);
-        scene.getStylesheets().add(Objects.requireNonNull(Console.class.getResource("console.css")).toExternalForm());
-        stage.setScene(scene);
-        stage.show();
+        Fx.showEmpty(stage, 1400, 900);
     }
 
     @AfterEach

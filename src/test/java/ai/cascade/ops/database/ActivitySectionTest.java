@@ -1,6 +1,5 @@
 package ai.cascade.ops.database;
 
-import ai.cascade.ops.app.Console;
 import ai.cascade.ops.config.ConnectionProfile;
 import ai.cascade.ops.database.ActivityTest.Sleeper;
 import ai.cascade.ops.testing.Fx;
@@ -8,11 +7,8 @@ import ai.cascade.ops.testing.FxWatchdog;
 import ai.cascade.ops.testing.TestServers;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.TimeDisplay;
-import atlantafx.base.theme.PrimerLight;
-import javafx.application.Application;
 import javafx.css.PseudoClass;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableRow;
@@ -36,7 +32,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import static ai.cascade.ops.database.ActivityTest.only;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,11 +65,7 @@ class ActivitySectionTest {
     @Start
     void start(Stage stage) {
         this.stage = stage;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        Scene scene = new Scene(new StackPane(), 1400, 900);
-        scene.getStylesheets().add(Objects.requireNonNull(Console.class.getResource("console.css")).toExternalForm());
-        stage.setScene(scene);
-        stage.show();
+        Fx.showEmpty(stage, 1400, 900);
     }
 
     @AfterEach

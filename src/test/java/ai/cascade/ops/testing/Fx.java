@@ -27,6 +27,15 @@ public final class Fx {
         }
     }
 
+    /** The test stage as the console looks: Primer light, the console's stylesheet, an empty scene of this size, shown. */
+    public static void showEmpty(javafx.stage.Stage stage, double width, double height) {
+        javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
+        javafx.scene.Scene scene = new javafx.scene.Scene(new javafx.scene.layout.StackPane(), width, height);
+        scene.getStylesheets().add(java.util.Objects.requireNonNull(ai.cascade.ops.app.Console.class.getResource("console.css")).toExternalForm());
+        stage.setScene(scene);
+        stage.show();
+    }
+
     public static void run(Runnable onFx) {
         read(() -> { onFx.run(); return null; });
     }
