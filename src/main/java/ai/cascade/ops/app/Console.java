@@ -102,6 +102,11 @@ public final class Console implements ShellCommands {
         openCheck(c);
     });
     private DemoEnvironment demo;
+    private final java.util.concurrent.ExecutorService settingsWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ops-settings-writer");
+        t.setDaemon(true);
+        return t;
+    });
     private boolean screenshotsTaken;
     private volatile DemoLock demoLock;
     private boolean settingsProblemShown;
@@ -489,6 +494,7 @@ public final class Console implements ShellCommands {
         rememberWindow();
         // Closing pools and stopping servers takes a moment: do it off the FX thread, then exit.
         Thread closer = new Thread(() -> {
+            awaitSettingsWritten();
             closeConnections();
             Platform.exit();
         }, "ops-shutdown");
@@ -523,17 +529,37 @@ public final class Console implements ShellCommands {
         }
     }
 
+    /**
+     * Applies the change at once (what is read next sees it) and writes the file on the settings thread: a page switch
+     * saves the page, and the FX thread must not wait on the disk. Writes run in order, each with the latest settings.
+     */
     private void saveSettings(java.util.function.Consumer<Settings> change) {
-        try {
-            settingsStore.update(change);
-        } catch (IOException e) {
-            log.warn("Could not save settings to {}: {}", settingsStore.file(), e.getMessage());
-            if (!settingsProblemShown && Platform.isFxApplicationThread()) {
-                settingsProblemShown = true;
-                startupNotices.add("Settings cannot be saved to " + settingsStore.file() + " (" + e.getMessage()
-                        + "): changes last until you quit. Make the folder writable, or set CASCADE_OPS_HOME.");
-                shell.setNotices(startupNotices);
+        settingsStore.apply(change);
+        settingsWriter.execute(() -> {
+            try {
+                settingsStore.persist();
+            } catch (IOException e) {
+                log.warn("Could not save settings to {}: {}", settingsStore.file(), e.getMessage());
+                Platform.runLater(() -> showSettingsProblem(e));
             }
+        });
+    }
+
+    private void showSettingsProblem(IOException e) {
+        if (settingsProblemShown) return;
+        settingsProblemShown = true;
+        startupNotices.add("Settings cannot be saved to " + settingsStore.file() + " (" + e.getMessage()
+                + "): changes last until you quit. Make the folder writable, or set CASCADE_OPS_HOME.");
+        shell.setNotices(startupNotices);
+    }
+
+    /** Lets the last settings write finish (quitting, or a test reading the file). */
+    void awaitSettingsWritten() {
+        settingsWriter.shutdown();
+        try {
+            settingsWriter.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -92,6 +92,26 @@ public final class SettingsStore {
         return current.copy();
     }
 
+    /**
+     * Applies a change in memory only, so what is read next sees it; {@link #persist} writes it. For the FX thread,
+     * which must not wait on the disk.
+     */
+    public synchronized Settings apply(Consumer<Settings> change) {
+        Settings next = snapshot();
+        change.accept(next);
+        current = next;
+        return next.copy();
+    }
+
+    /** Writes the settings as they are now (after {@link #apply}); not on the FX thread. */
+    public void persist() throws IOException {
+        synchronized (writing) {
+            write(snapshot());
+        }
+    }
+
+    private final Object writing = new Object();
+
     /** Applies a change and writes the file at once. */
     public synchronized Settings update(Consumer<Settings> change) throws IOException {
         Settings next = snapshot();
