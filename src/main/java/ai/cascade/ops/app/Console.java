@@ -174,7 +174,9 @@ public final class Console implements ShellCommands {
                 Platform.runLater(() -> {
                     shell.revealMenus();
                     for (int size : new int[]{16, 32, 48, 64, 128, 256})
-                        stage.getIcons().add(new javafx.scene.image.Image(Console.class.getResourceAsStream("/icons/cascade-ops-" + size + ".png")));
+                        // decoded in the background (the last argument): six PNGs held the FX thread up to 2 s under load
+                        stage.getIcons().add(new javafx.scene.image.Image(
+                                Console.class.getResource("/icons/cascade-ops-" + size + ".png").toExternalForm(), true));
                 });
                 if (options.firstFrameProbe()) {
                     Platform.exit();

@@ -33,6 +33,17 @@ public final class BackendMonitor implements AutoCloseable {
     /** Probes running now, by identity: a backend's check never overlaps itself (guarded by this). */
     private final Set<Probe> inFlight = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Duration slowAfter;
+    /**
+     * Notices probes still waiting for an answer. Its own thread: the probe threads may all be stuck in I/O,
+     * and a black-holed server can keep a probe waiting for as long as its driver's longest timeout.
+     */
+    private final ScheduledExecutorService stillWaiting = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ops-health-waiting");
+        t.setDaemon(true);
+        return t;
+    });
+    /** A probe unanswered this long is shown degraded at once, not only when its timeout ends it. */
+    static final Duration STILL_WAITING_FLOOR = Duration.ofSeconds(2);
 
     public BackendMonitor(Duration slowAfter) {
         this.slowAfter = slowAfter;
@@ -95,9 +106,18 @@ public final class BackendMonitor implements AutoCloseable {
     /** Runs a probe already marked in flight; its result is dropped if the backend was re-watched meanwhile. */
     private void measureAndPublish(Backend backend, Probe probe) {
         Health result = null;
+        long start = System.nanoTime();
+        long noteAfter = Math.max(slowAfter.toMillis(), STILL_WAITING_FLOOR.toMillis());
+        ScheduledFuture<?> note = null;
+        try {
+            note = stillWaiting.schedule(() -> noteStillWaiting(backend, probe, start), noteAfter, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the monitor closed meanwhile: its results are dropped anyway
+        }
         try {
             result = measure(backend, probe, slowAfter);
         } finally {
+            if (note != null) note.cancel(false);
             synchronized (this) {
                 // No longer in flight before anyone hears the result, so a "check now" right after it is honoured.
                 inFlight.remove(probe);
@@ -109,6 +129,22 @@ public final class BackendMonitor implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A probe of a backend last seen answering is still waiting: say so now (degraded) instead of showing it
+     * connected until the driver gives up. A backend already down stays down until the probe decides.
+     */
+    private synchronized void noteStillWaiting(Backend backend, Probe probe, long startNanos) {
+        if (!inFlight.contains(probe) || probes.get(backend) != probe) return;
+        Health previous = latest.get(backend);
+        if (previous != null && previous.state() == Health.State.DOWN) return;
+        Duration waited = Duration.ofNanos(System.nanoTime() - startNanos);
+        Health h = new Health(backend, Health.State.DEGRADED, waited,
+                backend.label() + " has not answered for " + waited.toSeconds() + " s; still waiting.", java.time.Instant.now());
+        if (previous == null || previous.state() != h.state())
+            log.info("{} is now {}: {}", backend.label(), h.state(), h.message());
+        publish(h);
     }
 
     /** Runs one probe and judges it: connected, degraded (a note, or slower than {@code slowAfter}) or down. */
@@ -151,5 +187,6 @@ public final class BackendMonitor implements AutoCloseable {
         schedules.clear();
         probes.clear();   // results of probes still running are dropped
         scheduler.shutdownNow();
+        stillWaiting.shutdownNow();
     }
 }

@@ -20,6 +20,11 @@ public final class StripeAccess {
     public static final String LIVE_API_BASE = "https://api.stripe.com";
 
     private final StripeClient client;
+    /**
+     * The health check's own client: a read timeout short enough that a black-holed Stripe is reported within
+     * seconds even with stripe-java's retries, where the data calls' 10 s would keep the bar green for half a minute.
+     */
+    private final StripeClient probeClient;
     private final String apiBase;
     private final String maskedKey;
     private final boolean demo;
@@ -33,6 +38,13 @@ public final class StripeAccess {
                 .setApiBase(apiBase)
                 .setConnectTimeout(3_000)
                 .setReadTimeout(10_000)
+                .setMaxNetworkRetries(2)
+                .build();
+        this.probeClient = StripeClient.builder()
+                .setApiKey(secretKey)
+                .setApiBase(apiBase)
+                .setConnectTimeout(3_000)
+                .setReadTimeout(3_000)
                 .setMaxNetworkRetries(2)
                 .build();
     }
@@ -55,7 +67,7 @@ public final class StripeAccess {
      */
     public String probe() {
         try {
-            client.v1().customers().list(CustomerListParams.builder().setLimit(1L).build());
+            probeClient.v1().customers().list(CustomerListParams.builder().setLimit(1L).build());
             return null;
         } catch (PermissionException e) {
             return null;

@@ -43,8 +43,13 @@ public record ConnectionProfile(
     @Override
     public String toString() {
         return "ConnectionProfile[" + name + (production ? ", production" : "") + (readOnly ? ", read-only" : "")
-                + ", postgres=" + Secrets.maskUrl(postgresUrl) + ", redis=" + Secrets.maskUrl(redisUrl)
-                + ", venice=" + Secrets.maskUrl(veniceUrl) + ", stripe=" + Secrets.mask(stripeKey) + "]";
+                + ", postgres=" + masked(postgresUrl) + ", redis=" + masked(redisUrl)
+                + ", venice=" + masked(veniceUrl) + ", stripe=" + Secrets.mask(stripeKey) + "]";
+    }
+
+    /** Secrets.maskUrl knows no "jdbc:" prefix (its scheme has a colon): masked without it, or the password shows. */
+    private static String masked(String url) {
+        return url.regionMatches(true, 0, "jdbc:", 0, 5) ? url.substring(0, 5) + Secrets.maskUrl(url.substring(5)) : Secrets.maskUrl(url);
     }
 
     private static String blankToEmpty(String s) {

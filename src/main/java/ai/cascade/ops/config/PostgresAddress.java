@@ -56,7 +56,10 @@ public record PostgresAddress(String host, int port, String database, String use
         }
         if (host.isEmpty()) host = "localhost";
         if (!host.matches("[A-Za-z0-9._\\-\\[\\]:%]+"))
-            throw new InvalidSettingException("The Postgres host \"" + host + "\" is not a valid host name.");
+            // A ':' outside [IPv6] means user:password text ended up here (an unencoded '?', '#' or '/' in it): not echoed.
+            throw new InvalidSettingException(host.contains(":") && !host.startsWith("[")
+                    ? "The Postgres URL's host is not a valid host name. If the password has special characters, encode them as %XX."
+                    : "The Postgres host \"" + host + "\" is not a valid host name.");
         Map<String, String> params = new LinkedHashMap<>();
         for (String pair : query.split("&")) {
             if (pair.isEmpty()) continue;

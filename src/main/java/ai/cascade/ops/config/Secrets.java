@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 /** Masks credentials for display and logs: only a short tail survives, never the head. */
 public final class Secrets {
     private static final String DOTS = "\u2022\u2022\u2022\u2022";
-    private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://");
+    private static final Pattern SCHEME = Pattern.compile("^(?:jdbc:)?[a-zA-Z][a-zA-Z0-9+.-]*://");
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("([?&]password=)[^&#]*");
 
     private Secrets() {}

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * back (percent-encoded) when the profile is saved. The URL pasted as the backend writes it still works.
  */
 public final class UrlCredentials {
-    private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)([^@/?#]*)@");
+    private static final Pattern USER_INFO = Pattern.compile("^((?:jdbc:)?[a-zA-Z][a-zA-Z0-9+.-]*://)([^@/?#]*)@");   // jdbc: too: PostgresAddress takes it
 
     public record Split(String url, String password) {}
 

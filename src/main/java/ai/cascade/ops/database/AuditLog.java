@@ -80,6 +80,17 @@ public final class AuditLog {
         });
     }
 
+    /**
+     * The refusal of {@link #append(java.sql.Connection, String, String, String, String, JsonObject)} in words, for a
+     * caller that audits inside its own transaction: the same sentence as {@link #append(Database, String, String, String,
+     * String, JsonObject)} gives (for a monitoring login: who may not write, and that nothing was changed).
+     */
+    public static BackendException refused(Database db, SQLException e) {
+        BackendException raw = new BackendException(ai.cascade.ops.backend.Backend.POSTGRES,
+                "Postgres answered with SQL state " + e.getSQLState() + ".", e);
+        return new BackendException(raw.backend(), refusal(db, raw) + " Nothing was changed: every change is audited first.", e);
+    }
+
     private static String refusal(Database db, BackendException e) {
         if (e.getCause() instanceof SQLException s) {
             if ("42501".equals(s.getSQLState()))

@@ -35,7 +35,7 @@ public final class CsvExport {
      * {@code progress} receives the rows written so far. Returns the number of rows.
      */
     public static long write(Database db, String what, String sql, Where where, Path target, CancelSignal cancel, LongConsumer progress) {
-        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        Path partial = partialFor(target);
         AtomicBoolean cancelled = new AtomicBoolean();
         cancel.onCancel(() -> cancelled.set(true));
         try {
@@ -44,7 +44,7 @@ public final class CsvExport {
             moveIntoPlace(partial, target);
             return rows;
         } catch (UncheckedIOException e) {
-            throw new BackendException(Backend.POSTGRES, "Could not write " + target + ": " + e.getCause().getMessage(), e);
+            throw cannotWrite(target, reason(e.getCause()), e);
         } finally {
             try {
                 Files.deleteIfExists(partial);
@@ -107,6 +107,36 @@ public final class CsvExport {
     static String quote(String value) {
         boolean needs = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0;
         return needs ? '"' + value.replace("\"", "\"\"") + '"' : value;
+    }
+
+    /**
+     * A fresh temporary file beside {@code target}, checked before any query runs. Named apart from the target's own
+     * name, so a target name near the file system's 255-byte limit still fits.
+     */
+    private static Path partialFor(Path target) {
+        Path absolute = target.toAbsolutePath();
+        Path folder = absolute.getParent();
+        if (folder == null || absolute.getFileName() == null || Files.isDirectory(absolute))
+            throw cannotWrite(target, "it is a folder; choose a file name", null);
+        if (!Files.isDirectory(folder))
+            throw cannotWrite(target, Files.exists(folder) ? folder + " is not a folder" : "the folder " + folder + " does not exist", null);
+        try {
+            return Files.createTempFile(folder, ".export-", ".partial");
+        } catch (IOException e) {
+            throw cannotWrite(target, reason(e), e);
+        }
+    }
+
+    private static BackendException cannotWrite(Path target, String why, Exception cause) {
+        return new BackendException(Backend.POSTGRES, "Could not write " + target + ": " + why + ".", cause);
+    }
+
+    /** The file system's reason in words; the bare path that NoSuchFileException and friends carry as message says nothing. */
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "the folder does not exist";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason().toLowerCase(java.util.Locale.ROOT);
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static void moveIntoPlace(Path partial, Path target) {

@@ -1,20 +1,25 @@
 package ai.cascade.ops.sessions;
 
+import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.Connections;
 import ai.cascade.ops.database.AuditLog;
+import ai.cascade.ops.database.Database;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Support actions on one user's Redis state, each audited first (no audit, no change): resetting the rate-limit
@@ -47,9 +52,9 @@ public final class RedisSupportActions {
         JsonObject details = new JsonObject();
         details.addProperty("user_id", userId);
         details.addProperty("previous", previous);
-        AuditLog.Entry entry = AuditLog.append(connections.database(), profileName, "reset-rate-limit", key, reason.strip(), details);
-        long deleted = connections.redis().run("resetting the rate-limit counter of user " + userId, c -> c.del(key));
-        return new RateLimitReset(deleted > 0, previous, entry.id());
+        Audited<Long> deleted = auditedWrite("reset-rate-limit", key, reason.strip(), details,
+                "resetting the rate-limit counter of user " + userId, c -> c.del(key));
+        return new RateLimitReset(deleted.result() > 0, previous, deleted.auditId());
     }
 
     /**
@@ -68,15 +73,58 @@ public final class RedisSupportActions {
         JsonArray sample = new JsonArray();
         keys.stream().limit(KEYS_IN_AUDIT).forEach(sample::add);
         details.add("key_names", sample);
-        AuditLog.Entry entry = AuditLog.append(connections.database(), profileName, "purge-venice-cache", "citizen " + username,
-                reason.strip(), details);
-        long deleted = connections.redis().run("purging the Venice cache of " + username, c -> {
-            long n = 0;
-            for (int from = 0; from < keys.size(); from += DELETE_BATCH)
-                n += c.del(keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).toArray(String[]::new));
-            return n;
+        Audited<Long> deleted = auditedWrite("purge-venice-cache", "citizen " + username, reason.strip(), details,
+                "purging the Venice cache of " + username, c -> {
+                    long n = 0;
+                    for (int from = 0; from < keys.size(); from += DELETE_BATCH)
+                        n += c.del(keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).toArray(String[]::new));
+                    return n;
+                });
+        return new VenicePurge(keys, deleted.result(), deleted.auditId());
+    }
+
+    private record Audited<T>(T result, long auditId) {}
+
+    /**
+     * Writes the audit entry and makes the Redis change as one: the entry commits once Redis has answered, so a user
+     * whose Redis ACL refuses the write (NOPERM: a monitoring Redis user) leaves no entry for a change never made.
+     * A lost reply keeps the entry: the change may have happened.
+     */
+    private <T> Audited<T> auditedWrite(String action, String target, String reason, JsonObject details, String what,
+                                        Function<RedisCommands<String, String>, T> write) {
+        Database db = connections.database();
+        return db.run("writing the audit entry for " + action, c -> {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                AuditLog.Entry entry;
+                try {
+                    entry = AuditLog.append(c, profileName, action, target, reason, details);
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw AuditLog.refused(db, e);
+                }
+                T result;
+                try {
+                    result = connections.redis().run(what, write);
+                } catch (BackendException e) {
+                    if (e.getCause() instanceof RedisCommandExecutionException) {
+                        c.rollback();   // Redis refused the command: nothing changed, so no entry either
+                        throw new BackendException(e.backend(), e.getMessage() + " Nothing was changed in Redis, and no audit entry was written.", e);
+                    }
+                    c.commit();
+                    throw new BackendException(e.backend(), e.getMessage() + " Whether Redis made the change is unknown; the attempt is "
+                            + "recorded (audit entry #" + entry.id() + ").", e);
+                }
+                c.commit();
+                return new Audited<>(result, entry.id());
+            } catch (SQLException | RuntimeException e) {
+                if (!c.getAutoCommit()) c.rollback();   // after a commit this is a no-op
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
         });
-        return new VenicePurge(keys, deleted, entry.id());
     }
 
     /** The cached Venice answers about {@code username}, found with SCAN and verified one by one. */

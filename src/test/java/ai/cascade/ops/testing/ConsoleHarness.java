@@ -48,6 +48,28 @@ public final class ConsoleHarness {
         return out;
     }
 
+    /** The problem each part of the current page shows (null where it loaded), in page order. */
+    public static List<String> problems(Console c) {
+        return Fx.read(() -> panes(c).stream().map(p -> p.problemProperty().get()).toList());
+    }
+
+    /** The problem shown by the part with this id on the current page (null when it loaded). */
+    public static String problem(Console c, String paneId) {
+        return Fx.read(() -> ((LoadPane) c.shell().content().lookup("#" + paneId)).problemProperty().get());
+    }
+
+    /** Reloads the current page, as F5 does, and waits until every part has loaded or failed. */
+    public static void reload(Console c, Duration bound) {
+        Fx.run(() -> c.shell().refreshCurrent());
+        awaitSettled(c, bound);
+    }
+
+    /** Waits until {@code b} is shown in any state but {@code s}. */
+    public static Health.State awaitNotState(Console c, Backend b, Health.State s, Duration bound) {
+        Fx.until(bound, b.label() + " shown as anything but " + s, () -> c.statusBar().shown(b).state() != s);
+        return state(c, b);
+    }
+
     public static void awaitSettled(Console c, Duration bound) {
         Fx.until(bound, "every part of " + Fx.read(() -> c.shell().currentView()) + " loaded",
                 () -> c.workspace() != null && c.shell().content().lookup("#starting-panel") == null
