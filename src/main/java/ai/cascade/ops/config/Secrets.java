@@ -27,8 +27,12 @@ public final class Secrets {
         if (url == null || url.isEmpty()) return "";
         String masked = PASSWORD_PARAMETER.matcher(url).replaceAll("$1" + DOTS);
         Matcher scheme = SCHEME.matcher(masked);
-        if (!scheme.find()) return masked;
-        int start = scheme.end();
+        int start;
+        if (scheme.find()) start = scheme.end();
+        else {   // no valid scheme ("://user:pass@…", "user:pass@host"): still credentials, still hidden
+            int separator = masked.indexOf("://");
+            start = separator < 0 ? 0 : separator + 3;
+        }
         int query = masked.indexOf('?', start);
         int at = masked.lastIndexOf('@', query < 0 ? masked.length() - 1 : query - 1);
         if (at < start) return masked;

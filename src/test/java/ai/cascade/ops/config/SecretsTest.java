@@ -143,4 +143,11 @@ class SecretsTest {
         Arbitrary<String> body = Arbitraries.strings().alpha().numeric().ofMinLength(24).ofMaxLength(99);
         return prefix.flatMap(p -> body.map(b -> p + b));
     }
+
+    /** Found by ProfileFuzzTest: a URL without a valid scheme still carries credentials. */
+    @org.junit.jupiter.api.Test
+    void credentialsWithoutAValidSchemeAreHiddenToo() {
+        for (String url : java.util.List.of("://:PgSecret61a@", "://ops:PgSecret61a@host/db", "ops:PgSecret61a@host", "1x://u:PgSecret61a@h"))
+            org.assertj.core.api.Assertions.assertThat(Secrets.maskUrl(url)).as(url).doesNotContain("PgSecret");
+    }
 }
