@@ -33,8 +33,9 @@ public final class Secrets {
             int separator = masked.indexOf("://");
             start = separator < 0 ? 0 : separator + 3;
         }
-        int query = masked.indexOf('?', start);
-        int at = masked.lastIndexOf('@', query < 0 ? masked.length() - 1 : query - 1);
+        // the last "@" anywhere: a "?" or "#" typed unencoded in a password must not end the credentials early
+        // (an "@" in a query then hides a little more than needed, which is the safe side)
+        int at = masked.lastIndexOf('@');
         if (at < start) return masked;
         int colon = masked.indexOf(':', start);
         if (colon < 0 || colon > at) return masked;

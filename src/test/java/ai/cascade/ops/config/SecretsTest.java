@@ -147,7 +147,7 @@ class SecretsTest {
     /** Found by ProfileFuzzTest: a URL without a valid scheme still carries credentials. */
     @org.junit.jupiter.api.Test
     void credentialsWithoutAValidSchemeAreHiddenToo() {
-        for (String url : java.util.List.of("://:PgSecret61a@", "://ops:PgSecret61a@host/db", "ops:PgSecret61a@host", "1x://u:PgSecret61a@h"))
+        for (String url : java.util.List.of("://:PgSecret61a@", "://ops:PgSecret61a@host/db", "ops:PgSecret61a@host", "1x://u:PgSecret61a@h", "redis://ops:?PgSecret61a@cache/0", "redis://ops:#PgSecret61a@cache/0"))
             org.assertj.core.api.Assertions.assertThat(Secrets.maskUrl(url)).as(url).doesNotContain("PgSecret");
     }
 }
