@@ -44,7 +44,7 @@ class UserSearchFuzzTest {
         db.close();
     }
 
-    @Property(tries = 250)
+    @Property(tries = 250, seed = "20261125")
     void anyTextInAnyOrderPagesToExactlyTheOraclesAnswer(@ForAll("typed") String typed, @ForAll UserSort sort,
                                                         @ForAll boolean ascending, @ForAll @IntRange(min = 1, max = 60) int pageSize) {
         List<Integer> want = SearchOracle.answer(fixture, typed, sort, ascending).stream().map(UserFixture.User::id).toList();
@@ -56,7 +56,7 @@ class UserSearchFuzzTest {
         assertThat(count.value()).isEqualTo(want.size());
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, seed = "20261125")
     void anyTextIsUnderstoodAsTheKindItsShapeSays(@ForAll("typed") String typed) {
         SearchText s = SearchText.parse(typed);
         String t = typed.strip();
