@@ -102,11 +102,8 @@ public final class Console implements ShellCommands {
         openCheck(c);
     });
     private DemoEnvironment demo;
-    private final java.util.concurrent.ExecutorService settingsWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ops-settings-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    /** One writer, in order; its thread ends when idle, so a console closed without quitting leaves none behind. */
+    private final java.util.concurrent.ThreadPoolExecutor settingsWriter = idleEndingWriter();
     private boolean screenshotsTaken;
     private volatile DemoLock demoLock;
     private boolean settingsProblemShown;
@@ -594,4 +591,15 @@ public final class Console implements ShellCommands {
     public Workspace workspace() { return workspace; }
 
     public BackgroundWork work() { return work; }
+
+    private static java.util.concurrent.ThreadPoolExecutor idleEndingWriter() {
+        var writer = new java.util.concurrent.ThreadPoolExecutor(1, 1, 5, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "ops-settings-writer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        writer.allowCoreThreadTimeOut(true);
+        return writer;
+    }
 }

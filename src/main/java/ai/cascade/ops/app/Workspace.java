@@ -68,8 +68,10 @@ public final class Workspace implements Connections, AutoCloseable {
     public void startMonitoring() {
         watch(Backend.POSTGRES, probe(Backend.POSTGRES), Duration.ofSeconds(3));
         watch(Backend.REDIS, probe(Backend.REDIS), Duration.ofSeconds(3));
-        watch(Backend.VENICE, probe(Backend.VENICE), Duration.ofSeconds(60));
-        watch(Backend.STRIPE, probe(Backend.STRIPE), Duration.ofSeconds(60));
+        // Every few seconds, so an outage shows within 5 s: Venice's checks are within the console's budget of
+        // requests (VeniceClient.HEALTH_CHECK_EVERY); against Stripe's limit (25 reads a second in test mode) one every 2 s is negligible.
+        watch(Backend.VENICE, probe(Backend.VENICE), ai.cascade.ops.venice.VeniceClient.HEALTH_CHECK_EVERY);
+        watch(Backend.STRIPE, probe(Backend.STRIPE), Duration.ofSeconds(2));
     }
 
     /** One check of every backend, for the connection dialog's Test button. Blocks: call it off the FX thread. */

@@ -42,8 +42,11 @@ public final class BackendMonitor implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** A probe unanswered this long is shown degraded at once, not only when its timeout ends it. */
-    static final Duration STILL_WAITING_FLOOR = Duration.ofSeconds(2);
+    /**
+     * A probe unanswered this long is shown degraded at once, not only when its timeout ends it: with checks every
+     * 2–3 s, a server that stops answering shows within 5 s.
+     */
+    static final Duration STILL_WAITING_FLOOR = Duration.ofSeconds(1);
 
     public BackendMonitor(Duration slowAfter) {
         this.slowAfter = slowAfter;

@@ -37,7 +37,7 @@ public final class VeniceHttp implements AutoCloseable {
 
     /**
      * Health check: asks for a citizen that cannot exist. A 404 or 200 in Venice's JSON means Venice answers;
-     * it costs one request of the 100 a minute, so the monitor calls it rarely.
+     * it costs one request of the 100 a minute (see VeniceClient.HEALTH_CHECK_EVERY).
      */
     public String probe() {
         String where = Secrets.maskUrl(baseUrl);

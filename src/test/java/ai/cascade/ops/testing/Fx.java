@@ -11,11 +11,22 @@ import java.util.concurrent.TimeoutException;
 public final class Fx {
     private Fx() {}
 
+    /**
+     * Runs {@code onFx} on the FX thread and returns its result. A failure says which it was: the code threw (its own
+     * error, rethrown as is when it is an assertion), or the FX thread did not answer (with what it was doing).
+     */
     public static <T> T read(Callable<T> onFx) {
+        java.util.concurrent.Future<T> answer = WaitForAsyncUtils.asyncFx(onFx);
         try {
-            return WaitForAsyncUtils.asyncFx(onFx).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("the FX thread did not answer within 10 s", e);
+            return answer.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof AssertionError a) throw a;
+            throw new AssertionError("the code run on the FX thread threw " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("the FX thread did not answer within 10 s; it was in:\n" + FxWatchdog.fxThreadStack(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the FX thread", e);
         }
     }
 

@@ -22,9 +22,9 @@ import java.sql.Statement;
 import java.util.Optional;
 
 /** The users, subscriptions and collaboration sessions the user detail tests look at, and their connections. */
-final class UserDetailFixtures {
-    static final String FOSCARI = "Foscari_Banker";
-    static final String CUSTOMER = "cus_QXg1o8vcGmoR32";
+public final class UserDetailFixtures {
+    public static final String FOSCARI = "Foscari_Banker";
+    public static final String CUSTOMER = "cus_QXg1o8vcGmoR32";
     static final String EMAIL = "marco.foscari@example.com";
     static final String JTI = "5b0c6a8e-2f1d-4c3b-9a7e-0d9f8e7c6b5a";
 
@@ -38,9 +38,9 @@ final class UserDetailFixtures {
     }
 
     /** The ids of the users inserted by {@link #insertUsers}. */
-    record Users(int foscari, int contarini, int darco, int nobody) {}
+    public record Users(int foscari, int contarini, int darco, int nobody) {}
 
-    static Users insertUsers(String databaseUrl) {
+    public static Users insertUsers(String databaseUrl) {
         try (Connection c = TestServers.admin(databaseUrl).getConnection()) {
             int foscari = user(c, FOSCARI, EMAIL, CUSTOMER, "maestro", "active", "2026-01-15 09:00:00", "2025-03-01 12:00:00",
                     "{\"locale\": \"it\", \"beta\": true}");
