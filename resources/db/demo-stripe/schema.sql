@@ -138,3 +138,14 @@ RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
     'payment_method', 'pm_' || substr(md5(p_customer), 1, 24), 'payment_method_types', jsonb_build_array('card'),
     'status', CASE WHEN p_succeeded THEN 'succeeded' ELSE 'requires_payment_method' END, 'canceled_at', null)
 $$;
+
+-- Which demo dataset the objects were seeded from (demo.dataset's completed_at; null when there was no marker),
+-- written in the seed's own transaction, and when the edit history made against this seeding was finished.
+-- Every demo start compares it with the dataset's marker, so a start killed after the data was saved but before
+-- the seed or the history was finished is completed by the next start, never shown half-made.
+CREATE TABLE IF NOT EXISTS demo_stripe.seeding (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    dataset timestamp,
+    seeded_at timestamp NOT NULL,
+    history_made_at timestamp
+);

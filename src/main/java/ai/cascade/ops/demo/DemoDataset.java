@@ -117,6 +117,16 @@ public final class DemoDataset {
             st.execute("TRUNCATE " + TABLES + " RESTART IDENTITY CASCADE");
             // Ops' own state of the old subscriptions would be attached to the new ones (ids come from the seed)
             st.execute("DO $$ BEGIN IF to_regclass('ops.subscription_state') IS NOT NULL THEN TRUNCATE ops.subscription_state; END IF; END $$");
+            // An edit a killed demo left pending must not be sent later against the new data (the ids come from the seed, and the
+            // new Stripe seed forgets its idempotency key): abandoned, with its audit entry, as the data it edited is replaced
+            st.execute("DO $$ BEGIN IF to_regclass('ops.subscription_edit') IS NOT NULL THEN "
+                    + "INSERT INTO ops.audit_log(profile, action, target, reason, details) "
+                    + "SELECT profile, 'journal.abandon', target, 'The demo data was generated anew.', jsonb_build_object('journal', id, "
+                    + "'kind', kind, 'requested_by', actor, 'idempotency_key', idempotency_key, 'note', "
+                    + "'Nothing more will be sent to Stripe for it: the demo data it edited was replaced.') "
+                    + "FROM ops.subscription_edit WHERE state = 'pending' ORDER BY id; "
+                    + "UPDATE ops.subscription_edit SET state = 'abandoned', outcome = 'Abandoned: the demo data was generated anew.' "
+                    + "WHERE state = 'pending'; END IF; END $$");
         }
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         UserRows users = new UserRows(plan);

@@ -1,5 +1,6 @@
 package ai.cascade.ops.demo;
 
+import ai.cascade.ops.billing.SubscriptionEditor;
 import ai.cascade.ops.cache.RedisConnection;
 import ai.cascade.ops.config.InvalidSettingException;
 import ai.cascade.ops.config.RedisAddress;
@@ -63,9 +64,9 @@ public final class DemoEnvironment implements AutoCloseable {
         try {
             progress.accept("Preparing the demo database…");
             DemoEnvironment demo = new DemoEnvironment(servers, prepareDatabase(servers), cancelled);
-            boolean generated = demo.ensureData(users, tiers, progress);
+            ensureData(demo.data, users, tiers, progress, cancelled);
             demo.fillRedis(progress);
-            demo.startStripe(tiers, generated, progress);
+            demo.stripe = startStripe(demo.data, demo.postgresUrl(), tiers, progress, point -> { });
             return demo;
         } catch (SQLException | RuntimeException e) {   // a half-started demo must not leave servers running
             servers.close();
@@ -100,7 +101,8 @@ public final class DemoEnvironment implements AutoCloseable {
      *
      * @return whether the data was generated anew
      */
-    private boolean ensureData(int users, List<Tier> tiers, Consumer<String> progress) throws SQLException {
+    static boolean ensureData(DataSource data, int users, List<Tier> tiers, Consumer<String> progress, BooleanSupplier cancelled)
+            throws SQLException {
         Optional<DemoDataset.Marker> marker = DemoDataset.marker(data);
         if (marker.isPresent() && marker.get().users() == users) {
             Duration shifted = DemoDataset.shiftLiveRowsToNow(data);
@@ -114,22 +116,44 @@ public final class DemoEnvironment implements AutoCloseable {
         return true;
     }
 
-    /** The local Stripe keeps its state with the demo data: seeded anew only when the data is new (or it is empty). */
-    private void startStripe(List<Tier> tiers, boolean dataIsNew, Consumer<String> progress) throws SQLException {
+    /**
+     * The steps after the Postgres data, checked at every start rather than run only after a generation, so a start
+     * killed at any moment is finished by the next one: the local Stripe keeps its state with the demo data and is
+     * seeded anew when it was not seeded from the dataset now in Postgres; the edit history against that seeding is
+     * made, or resumed, until it is recorded as finished. {@code editCheckpoint} is the editor's saga hook: a no-op
+     * but for the crash tests, which kill the process inside an edit.
+     *
+     * @return the started demo Stripe
+     */
+    static DemoStripe startStripe(DataSource data, String postgresUrl, List<Tier> tiers, Consumer<String> progress,
+                                  Consumer<SubscriptionEditor.SagaPoint> editCheckpoint) throws SQLException {
         progress.accept("Starting the demo Stripe (no real billing)…");
-        if (dataIsNew) {
-            DemoStripe.reseed(data, tiers);
-            analyze();
+        DemoStripe.Seeding seeding = DemoStripe.seedFromCurrentData(data, tiers);
+        DemoStripe stripe = DemoStripe.start(data, tiers);
+        try {
+            finishHistory(data, postgresUrl, stripe.url(), tiers, seeding, progress, editCheckpoint);
+            return stripe;
+        } catch (SQLException | RuntimeException e) {
+            stripe.close();
+            throw e;
         }
-        stripe = DemoStripe.start(data, tiers);
-        if (dataIsNew) DemoEditHistory.make(postgresUrl(), stripe.url(), tiers);   // best effort: never throws
+    }
+
+    /** Makes (or goes on with) the edit history of a seeding whose history is not finished; records it once it is. */
+    private static void finishHistory(DataSource data, String postgresUrl, String stripeUrl, List<Tier> tiers, DemoStripe.Seeding seeding,
+                                      Consumer<String> progress, Consumer<SubscriptionEditor.SagaPoint> editCheckpoint) throws SQLException {
+        if (seeding.historyMade()) return;
+        analyze(data);
+        progress.accept("Making the demo's edit history…");
+        DemoEditHistory.Summary history = DemoEditHistory.make(postgresUrl, stripeUrl, tiers, seeding.seededAt(), editCheckpoint);
+        if (history.complete()) DemoStripe.historyMade(data, seeding);   // else the next start goes on with it
     }
 
     /**
      * Fresh bulk-loaded tables have no planner statistics until autovacuum gets round to them: analyze at once, as an
      * administrator would after a restore, so the database page's checks start from a database in good order.
      */
-    private void analyze() throws SQLException {
+    private static void analyze(DataSource data) throws SQLException {
         try (Connection c = data.getConnection(); Statement st = c.createStatement()) {
             st.execute("ANALYZE");
         }
@@ -167,9 +191,8 @@ public final class DemoEnvironment implements AutoCloseable {
     public void reset(int users, List<Tier> tiers, Consumer<String> progress) throws SQLException {
         DemoDataset.generate(data, users, tiers, SEED, progress, cancelled);
         progress.accept("Seeding the demo Stripe anew…");
-        DemoStripe.reseed(data, tiers);
-        analyze();
-        DemoEditHistory.make(postgresUrl(), stripe.url(), tiers);
+        DemoStripe.Seeding seeding = DemoStripe.seedFromCurrentData(data, tiers);   // a new dataset: always seeded anew
+        finishHistory(data, postgresUrl(), stripe.url(), tiers, seeding, progress, point -> { });
         fillRedis(progress);
     }
 

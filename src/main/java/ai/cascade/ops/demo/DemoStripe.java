@@ -18,10 +18,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
+import java.time.LocalDateTime;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,16 +93,72 @@ public final class DemoStripe implements AutoCloseable {
         prepare(ds, tiers, true);
     }
 
+    /**
+     * Which demo dataset the objects were seeded from ({@code demo.dataset}'s completed_at, null without a marker), when
+     * (Postgres' clock, UTC), and whether the edit history made against this seeding was finished.
+     */
+    record Seeding(LocalDateTime dataset, LocalDateTime seededAt, boolean historyMade) {}
+
+    /**
+     * Seeds anew unless the objects were seeded from the dataset now in Postgres: a start killed after the data was
+     * saved but before the seed committed left the previous dataset's objects (or none). Checked and seeded in one
+     * transaction under the mutation lock, so a kill at any moment leaves either the old record or the new seed.
+     */
+    static Seeding seedFromCurrentData(DataSource ds, List<Tier> tiers) throws SQLException {
+        return inSeedTransaction(ds, (c, store) -> {
+            Seeding seeding = seeding(c);
+            if (seeding == null || !Objects.equals(seeding.dataset(), DemoStripeSeed.currentDataset(c))) {
+                if (seeding != null)   // a new dataset, or a start stopped between saving the data and seeding from it
+                    log.info("The demo Stripe holds the objects of the demo data completed at {}, not of the data now in Postgres: "
+                            + "seeding it anew", seeding.dataset());
+                DemoStripeSeed.reseed(c, tiers, store.now());
+                seeding = seeding(c);
+            }
+            return seeding;
+        });
+    }
+
+    /** Records that the edit history against {@code seeding} is finished; nothing when the Stripe was seeded anew meanwhile. */
+    static void historyMade(DataSource ds, Seeding seeding) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE demo_stripe.seeding "
+                + "SET history_made_at = now() AT TIME ZONE 'UTC' WHERE seeded_at = ? AND history_made_at IS NULL")) {
+            ps.setObject(1, seeding.seededAt());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The record of the last seeding, or null when none was recorded (a Stripe seeded before the record existed). */
+    private static Seeding seeding(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT dataset, seeded_at, history_made_at FROM demo_stripe.seeding")) {
+            if (!rs.next()) return null;
+            return new Seeding(rs.getObject(1, LocalDateTime.class), rs.getObject(2, LocalDateTime.class), rs.getObject(3) != null);
+        }
+    }
+
     private static void prepare(DataSource ds, List<Tier> tiers, boolean anew) throws SQLException {
+        inSeedTransaction(ds, (c, store) -> {
+            if (anew) DemoStripeSeed.reseed(c, tiers, store.now());
+            else DemoStripeSeed.seedIfEmpty(c, tiers, store.now());
+            return null;
+        });
+    }
+
+    /** Work on the schema and seed, in one transaction holding the mutation lock: two JVMs starting on one database must not both seed. */
+    private interface SeedWork<T> {
+        T run(Connection c, DemoStripeStore store) throws SQLException;
+    }
+
+    private static <T> T inSeedTransaction(DataSource ds, SeedWork<T> work) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
                 DemoStripeStore store = new DemoStripeStore(c, System.currentTimeMillis() / 1000);
-                store.lockMutations();   // two JVMs starting on one database must not both seed
+                store.lockMutations();
                 DemoStripeStore.createSchema(c);
-                if (anew) DemoStripeSeed.reseed(c, tiers, store.now());
-                else DemoStripeSeed.seedIfEmpty(c, tiers, store.now());
+                T result = work.run(c, store);
                 c.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDateTime;
 import java.util.List;
 
 /**
@@ -69,7 +70,35 @@ final class DemoStripeSeed {
             }
         }
         DemoStripeStore.createSchema(c);
+        recordSeeding(c);
         log.info("Seeded the demo Stripe from the demo data in {} ms", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * Records, in the seed's own transaction, which dataset the objects came from (a kill before the commit leaves the
+     * previous record, so the next start seeds again); the edit history against them is still to be made.
+     */
+    private static void recordSeeding(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO demo_stripe.seeding(only_row, dataset, seeded_at) "
+                + "VALUES (true, ?, now() AT TIME ZONE 'UTC') ON CONFLICT (only_row) DO UPDATE "
+                + "SET dataset = EXCLUDED.dataset, seeded_at = EXCLUDED.seeded_at, history_made_at = NULL")) {
+            ps.setObject(1, currentDataset(c));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The completion time of the demo dataset in Postgres now (its identity), or null when there is no complete one. */
+    static LocalDateTime currentDataset(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('demo.dataset') IS NOT NULL")) {
+                rs.next();
+                if (!rs.getBoolean(1)) return null;
+            }
+            try (ResultSet rs = st.executeQuery("SELECT max(completed_at) FROM demo.dataset")) {
+                rs.next();
+                return rs.getObject(1, LocalDateTime.class);
+            }
+        }
     }
 
     private static String firstLine(String statement) {
