@@ -4,7 +4,6 @@ import ai.cascade.ops.billing.SubscriptionEditModel.Editing;
 import ai.cascade.ops.billing.SubscriptionEditModel.Result;
 import ai.cascade.ops.ui.BackgroundWork;
 import ai.cascade.ops.ui.LoadPane;
-import ai.cascade.ops.ui.Problems;
 import ai.cascade.ops.ui.ReasonPrompt;
 import ai.cascade.ops.ui.TimeDisplay;
 import javafx.beans.binding.Bindings;
@@ -23,7 +22,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 
@@ -180,19 +178,9 @@ public final class InvoicesPane extends VBox {
         return "invoice " + (inv.number() != null ? inv.number() : inv.id());
     }
 
-    /**
-     * Minor units of {@code text} typed in {@code currency}'s major units ("4.50" EUR is 450), strictly: digits, and at
-     * most the currency's decimals after a point. Throws with a sentence when the text is not such an amount.
-     */
+    /** Minor units of {@code text} typed in {@code currency}'s major units: {@link RefundAmount#parse}. */
     static long parseAmount(String text, String currency) {
-        int digits = Money.fractionDigits(currency);
-        String t = text == null ? "" : text.strip();
-        String code = currency == null ? "" : currency.toUpperCase(Locale.ROOT);
-        String pattern = digits == 0 ? "\\d{1,12}" : "\\d{1,12}(\\.\\d{1," + digits + "})?";
-        if (!t.matches(pattern))
-            throw new IllegalArgumentException("\"" + t + "\" is not an amount: type it in " + code + " with "
-                    + (digits == 0 ? "no decimals, e.g. 500." : "at most " + digits + " decimals after a point, e.g. 4.50."));
-        return new BigDecimal(t).movePointRight(digits).longValueExact();
+        return RefundAmount.parse(text, currency);
     }
 
     /** The refund's own fields: full or partial amount, and Stripe's reason. */
@@ -238,22 +226,13 @@ public final class InvoicesPane extends VBox {
 
         /** Null for a full refund (all that remains). */
         Long amount() {
-            return partial.isSelected() ? parseAmount(amountField.getText(), inv.currency()) : null;
+            return partial.isSelected() ? RefundAmount.parse(amountField.getText(), inv.currency()) : null;
         }
 
         /** Why the typed amount cannot be refunded, or null. */
         String amountProblem() {
-            if (inv.refundable() <= 0) return "Nothing is left to refund.";
-            if (!partial.isSelected()) return null;
-            if (amountField.getText().isBlank()) return "Type the amount to refund.";
-            try {
-                long minor = parseAmount(amountField.getText(), inv.currency());
-                if (minor <= 0) return "A refund must be more than zero.";
-                if (minor > inv.refundable()) return "That is more than the " + Money.format(inv.refundable(), inv.currency(), locale) + " left to refund.";
-                return null;
-            } catch (IllegalArgumentException | ArithmeticException e) {
-                return e.getMessage() == null ? Problems.describe(e) : e.getMessage();
-            }
+            if (!partial.isSelected() && inv.refundable() > 0) return null;   // all that remains: nothing typed to check
+            return RefundAmount.problem(amountField.getText(), inv.refundable(), inv.currency(), locale);
         }
     }
 

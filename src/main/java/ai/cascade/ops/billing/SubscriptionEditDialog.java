@@ -196,7 +196,7 @@ public final class SubscriptionEditDialog extends FxmlView {
         applyButton.disableProperty().bind(model.canApplyProperty().not());
         applyButton.setOnAction(e -> model.apply());
         applyHint.textProperty().bind(Bindings.createStringBinding(this::applyHint, model.canApplyProperty(),
-                model.actionProperty(), model.previewProperty(), model.reasonProperty(), model.busyProperty()));
+                model.actionProperty(), model.previewProperty(), model.reasonProperty(), model.reasonProblemProperty(), model.busyProperty()));
     }
 
     /** Says what is missing before Apply, so a disabled button is never a riddle. */
@@ -206,6 +206,7 @@ public final class SubscriptionEditDialog extends FxmlView {
         if (a == null) return "Choose what to do first.";
         if (a == Action.CHANGE_TIER && model.previewProperty().get() == null) return "Preview the cost of this tier and proration first.";
         if (model.reasonProperty().get() == null || model.reasonProperty().get().isBlank()) return "Give a reason.";
+        if (model.reasonProblemProperty().get() != null) return model.reasonProblemProperty().get();
         if (model.profile().readOnly()) return "The profile is read-only.";
         return model.profile().production() ? "Type the profile's name to confirm." : "";
     }

@@ -1,5 +1,7 @@
 package ai.cascade.ops.billing;
 
+import ai.cascade.ops.database.AuditReason;
+
 import ai.cascade.ops.backend.Connections;
 import ai.cascade.ops.backend.Refused;
 import ai.cascade.ops.billing.SubscriptionEdit.ProrationBehavior;
@@ -68,6 +70,9 @@ public final class SubscriptionEditModel {
 
     public record Result(Ending ending, String title, String message) {}
 
+    /** The longest reason the editor journals (after trimming): it goes into every audit row of the edit. */
+    public static final int REASON_MAX_CHARS = AuditReason.MAX_CHARS;
+
     private final SubscriptionEditor editor;
     private final ConnectionProfile profile;
     private final BackgroundWork work;
@@ -90,6 +95,7 @@ public final class SubscriptionEditModel {
     private final BooleanBinding canPreview;
     private final BooleanBinding canApply;
     private final StringBinding summary;
+    private final StringBinding reasonProblem;
     private Job<?> running;
 
     public SubscriptionEditModel(SubscriptionEditor editor, ConnectionProfile profile, BackgroundWork work, String stripeId) {
@@ -101,8 +107,11 @@ public final class SubscriptionEditModel {
         tier.addListener((o, was, now) -> preview.set(null));
         proration.addListener((o, was, now) -> preview.set(null));
         action.addListener((o, was, now) -> previewProblem.set(null));
+        // Only a tier offered can be previewed: another name (a typo, a case variant, the current tier) would reach Stripe.
         canPreview = Bindings.createBooleanBinding(() -> !busy.get() && action.get() == Action.CHANGE_TIER
-                && tier.get() != null && proration.get() != null && enabled(Action.CHANGE_TIER), busy, action, tier, proration, snapshot);
+                && tier.get() != null && tierChoices.contains(tier.get()) && proration.get() != null && enabled(Action.CHANGE_TIER),
+                busy, action, tier, proration, snapshot, tierChoices);
+        reasonProblem = Bindings.createStringBinding(() -> reasonProblem(reason.get()), reason);
         canApply = Bindings.createBooleanBinding(this::applicable, busy, action, tier, proration, pauseBehavior, preview,
                 reason, typedProfileName, snapshot);
         summary = Bindings.createStringBinding(this::describeChange, action, tier, pauseBehavior, preview, snapshot);
@@ -182,7 +191,7 @@ public final class SubscriptionEditModel {
         if (!canApply.get()) return;
         SubscriptionSnapshot s = snapshot.get();
         SubscriptionEdit edit = edit();
-        String why = reason.get();
+        String why = reason.get().strip();   // what the audit row keeps, so the check above judged the same text
         result.set(null);
         start("Applying: " + edit.describe(), c -> editor.apply(s, edit, why), this::finished, e -> result.set(resultOf(e)));
     }
@@ -244,13 +253,18 @@ public final class SubscriptionEditModel {
     private boolean applicable() {
         Action a = action.get();
         if (busy.get() || a == null || !enabled(a) || profile.readOnly()) return false;
-        if (reason.get() == null || reason.get().isBlank() || !ChangeConfirmation.accepts(profile, typedProfileName.get())) return false;
+        if (reasonProblem(reason.get()) != null || !ChangeConfirmation.accepts(profile, typedProfileName.get())) return false;
         if (a == Action.PAUSE_COLLECTION) return pauseBehavior.get() != null;
         if (a == Action.CHANGE_TIER) {
             ProrationPreview p = preview.get();
             return p != null && p.tier().equals(tier.get()) && p.behavior() == proration.get();
         }
         return true;
+    }
+
+    /** Why {@code typed} cannot be the edit's reason, or null when it can ({@link AuditReason}). */
+    public static String reasonProblem(String typed) {
+        return AuditReason.problem(typed);
     }
 
     /** Before → after, one line per field that changes. */
@@ -319,4 +333,6 @@ public final class SubscriptionEditModel {
     public BooleanBinding canPreviewProperty() { return canPreview; }
     public BooleanBinding canApplyProperty() { return canApply; }
     public StringBinding summaryProperty() { return summary; }
+    /** Why the reason typed cannot be saved, or null: for the hint beside a disabled Apply. */
+    public StringBinding reasonProblemProperty() { return reasonProblem; }
 }

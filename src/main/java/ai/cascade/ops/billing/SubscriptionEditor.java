@@ -1,5 +1,7 @@
 package ai.cascade.ops.billing;
 
+import ai.cascade.ops.database.AuditReason;
+
 import ai.cascade.ops.backend.Backend;
 import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
@@ -297,9 +299,8 @@ public final class SubscriptionEditor {
     }
 
     private static String reason(String reason) {
-        if (reason == null || reason.isBlank())
-            throw new Refused("Give a reason: it is recorded in the audit log with the change. Nothing was changed.");
-        if (reason.length() > 2000) throw new Refused("The reason is longer than 2,000 characters: shorten it. Nothing was changed.");
+        String problem = AuditReason.problem(reason);
+        if (problem != null) throw new Refused(problem + " Nothing was changed.");
         return reason.strip();
     }
 

@@ -1,5 +1,7 @@
 package ai.cascade.ops.ui;
 
+import ai.cascade.ops.database.AuditReason;
+
 import ai.cascade.ops.config.ConnectionProfile;
 import javafx.beans.binding.Bindings;
 import javafx.beans.value.ObservableBooleanValue;
@@ -43,14 +45,24 @@ public final class ReasonPrompt {
         reason.setPromptText("Why (recorded in the audit log)");
         TextField typed = new TextField();
         typed.setId("confirm-profile-name");
+        // A reason the audit log cannot store exactly is refused here, with why, not by the database after the click.
+        Label reasonProblem = new Label();
+        reasonProblem.setId("reason-problem");
+        reasonProblem.setWrapText(true);
+        reasonProblem.getStyleClass().add("text-danger");
+        reasonProblem.textProperty().bind(Bindings.createStringBinding(
+                () -> reason.getText().isBlank() ? "" : java.util.Objects.requireNonNullElse(AuditReason.problem(reason.getText()), ""),
+                reason.textProperty()));
+        reasonProblem.managedProperty().bind(reasonProblem.textProperty().isNotEmpty());
+        reasonProblem.visibleProperty().bind(reasonProblem.managedProperty());
         VBox box = new VBox(8);
         if (extra != null) box.getChildren().add(extra);
-        box.getChildren().addAll(new Label("Reason:"), reason);
+        box.getChildren().addAll(new Label("Reason:"), reason, reasonProblem);
         if (profile.production())
             box.getChildren().addAll(new Label("This is the PRODUCTION profile. Type its name, " + profile.name() + ", to confirm:"), typed);
         d.getDialogPane().setContent(box);
         d.getDialogPane().lookupButton(go).disableProperty().bind(Bindings.createBooleanBinding(
-                () -> reason.getText().isBlank() || !ChangeConfirmation.accepts(profile, typed.getText())
+                () -> AuditReason.problem(reason.getText()) != null || !ChangeConfirmation.accepts(profile, typed.getText())
                         || (extraValid != null && !extraValid.get()),
                 extraValid == null ? new javafx.beans.Observable[]{reason.textProperty(), typed.textProperty()}
                         : new javafx.beans.Observable[]{reason.textProperty(), typed.textProperty(), extraValid}));

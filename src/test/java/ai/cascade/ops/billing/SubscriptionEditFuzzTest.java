@@ -26,7 +26,7 @@ class SubscriptionEditFuzzTest {
     @Property(tries = 1000, seed = "20261125")
     void anyTypedAmountIsExactOrASentence(@ForAll("typedAmounts") String typed, @ForAll("currencies") String currency) {
         try {
-            long minor = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> InvoicesPane.parseAmount(typed, currency));
+            long minor = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> RefundAmount.parse(typed, currency));
             assertThat(minor).as("[%s] %s", typed, currency).isNotNegative();
             // the oracle: BigDecimal reading the same text, with at most the currency's decimals
             BigDecimal read = new BigDecimal(typed.strip());
@@ -43,9 +43,9 @@ class SubscriptionEditFuzzTest {
                                                         @ForAll("currencies") String currency) {
         int digits = Money.fractionDigits(currency);
         String written = BigDecimal.valueOf(minor).movePointLeft(digits).toPlainString();
-        long back = InvoicesPane.parseAmount(written, currency);
+        long back = RefundAmount.parse(written, currency);
         assertThat(back).as("%s %s", written, currency).isEqualTo(minor);
-        assertThat(InvoicesPane.parseAmount(" " + written + "\n", currency)).isEqualTo(minor);
+        assertThat(RefundAmount.parse(" " + written + "\n", currency)).isEqualTo(minor);
     }
 
     @Property(tries = 1000, seed = "20261125")
