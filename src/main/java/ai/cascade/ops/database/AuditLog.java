@@ -26,6 +26,7 @@ public final class AuditLog {
      * the login may not write the log (a monitoring login) or Postgres does not answer.
      */
     public static Entry append(Database db, String profile, String action, String target, String reason, JsonObject details) {
+        refuseUnstorable(reason);
         try {
             return db.prepared("writing the audit entry for " + action, TIME_LIMIT_SECONDS, ai.cascade.ops.backend.CancelSignal.NONE,
                     "INSERT INTO ops.audit_log(profile, action, target, reason, details) VALUES (?, ?, ?, ?, ?::jsonb) RETURNING id, actor, at",
@@ -51,6 +52,7 @@ public final class AuditLog {
      */
     public static Entry append(java.sql.Connection c, String profile, String action, String target, String reason,
                                JsonObject details) throws SQLException {
+        refuseUnstorable(reason);
         try (var st = c.prepareStatement(
                 "INSERT INTO ops.audit_log(profile, action, target, reason, details) VALUES (?, ?, ?, ?, ?::jsonb) RETURNING id, actor, at")) {
             st.setQueryTimeout(TIME_LIMIT_SECONDS);
@@ -64,6 +66,12 @@ public final class AuditLog {
                 return new Entry(rs.getLong(1), rs.getString(2), rs.getObject(3, LocalDateTime.class));
             }
         }
+    }
+
+    /** A reason Postgres would refuse or alter ({@link AuditReason}) is refused before anything is written. */
+    private static void refuseUnstorable(String reason) {
+        String problem = reason == null ? null : AuditReason.problem(reason);
+        if (problem != null) throw new BackendException(ai.cascade.ops.backend.Backend.POSTGRES, problem + " Nothing was changed.");
     }
 
     /** True when the connected login may append to the log (a support login); false for a monitoring login. */
