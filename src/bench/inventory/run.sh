@@ -9,17 +9,15 @@
 #   src/bench/inventory/run.sh [rounds] [keys]     default 3 rounds, 1000000 keys
 # BENCH_JAVA_OPTS adds JVM options to the app's JVM (e.g. -XX:StartFlightRecording=filename=inv.jfr).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-cd "$root"
 rounds=${1:-3}
 keys=${2:-1000000}
 if [ ! -x /usr/bin/redis-server ] || ! command -v redis-cli >/dev/null; then
   echo "This benchmark needs Debian's redis-server and redis-cli 7: apt-get install redis-server redis-tools" >&2
   exit 1
 fi
-build=target-bench   # its own build folder: other builds in this checkout use target/
-mvn -q -o -DbuildDir=$build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$build/bench.classpath >/dev/null 2>&1 \
-  || mvn -q -DbuildDir=$build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$build/bench.classpath
+build=${BENCH_BUILD:-target-bench}   # its own build folder: other builds in this checkout use target/
+. "$(dirname "$0")/../common.sh"
+bench_dependencies
 if mvn -q -o -DbuildDir=$build test-compile >$build/bench-compile.log 2>&1; then
   cp="$build/test-classes:$build/classes:$(cat $build/bench.classpath)"
 else

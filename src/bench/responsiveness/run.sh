@@ -5,13 +5,7 @@
 # switched, cache page refreshed, backends 5 s slow, backends back; prints each delay distribution beside 100 ms.
 #   src/bench/responsiveness/run.sh [seconds per scenario]     default 20
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-cd "$root"
 build=${BENCH_BUILD:-target-bench-responsiveness}   # its own build folder: other builds in this checkout use target/
-mvn -q -o -DbuildDir=$build test-compile 2>/dev/null || mvn -q -DbuildDir=$build test-compile
-mvn -q -o -DbuildDir=$build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$build/bench.classpath >/dev/null 2>&1 \
-  || mvn -q -DbuildDir=$build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$build/bench.classpath
-cp="$build/test-classes:$build/classes:$(cat $build/bench.classpath)"
-java ${BENCH_JAVA_OPTS:-} -Dglass.platform=Monocle -Dmonocle.platform=Headless -Dprism.order=sw -Dprism.text=t2k \
-     -Dheadless.geometry=1920x1200-32 -Djava.awt.headless=true -Dcascade.ops.home="$build/bench-home" \
-     -cp "$cp" ai.cascade.ops.bench.ResponsivenessBench "${1:-20}"
+. "$(dirname "$0")/../common.sh"
+bench_build
+fx_java ai.cascade.ops.bench.ResponsivenessBench "${1:-20}"

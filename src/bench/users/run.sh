@@ -8,15 +8,11 @@
 # BENCH_ONLY=search or BENCH_ONLY=heap runs one part; BENCH_SEED changes the sampled targets;
 # BENCH_JAVA_OPTS adds JVM options to both (e.g. the installed launcher's -XX:TieredStopAtLevel=1).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-cd "$root"
 runs=${1:-60}
 only=${BENCH_ONLY:-all}
-build=target-bench   # its own build folder: other builds in this checkout use target/
-mvn -q -o -DbuildDir=$build test-compile 2>/dev/null || mvn -q -DbuildDir=$build test-compile
-mvn -q -o -DbuildDir=$build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$build/bench.classpath >/dev/null 2>&1 \
-  || mvn -q -DbuildDir=$build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$build/bench.classpath
-cp="$build/test-classes:$build/classes:$(cat $build/bench.classpath)"
+build=${BENCH_BUILD:-target-bench}   # its own build folder: other builds in this checkout use target/
+. "$(dirname "$0")/../common.sh"
+bench_build
 logs=$build/bench-users; mkdir -p "$logs"
 : > "$logs/search.out"; : > "$logs/heap.out"
 status=0   # a failed part still lets the other run; the script's status tells
@@ -25,10 +21,7 @@ if [ "$only" = all ] || [ "$only" = search ]; then
   java ${BENCH_JAVA_OPTS:-} -cp "$cp" ai.cascade.ops.bench.UserSearchBench "$runs" | tee "$logs/search.out" || status=1
 fi
 if [ "$only" = all ] || [ "$only" = heap ]; then
-  # JavaFX headless, as the UI tests run it (pom.xml's surefire settings)
-  java ${BENCH_JAVA_OPTS:-} -Dglass.platform=Monocle -Dmonocle.platform=Headless -Dprism.order=sw -Dprism.text=t2k \
-       -Dheadless.geometry=1920x1200-32 -Djava.awt.headless=true -Dcascade.ops.home="$build/bench-home" \
-       -cp "$cp" ai.cascade.ops.bench.UsersViewHeapBench | tee "$logs/heap.out" || status=1
+  fx_java ai.cascade.ops.bench.UsersViewHeapBench | tee "$logs/heap.out" || status=1
 fi
 
 # One BENCH line per figure, last: p50s, the heap, then the p95s.

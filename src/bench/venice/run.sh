@@ -4,13 +4,9 @@
 # 1,000 different citizens over a real minute through one client with the default limiter: how many reached the fake.
 #   src/bench/venice/run.sh [citizens]     default 60 (50..80)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../../.." && pwd)
-cd "$root"
-build=target-bench-venice   # its own build folder: other builds in this checkout use target/
-mvn -q -o -DbuildDir=$build test-compile 2>/dev/null || mvn -q -DbuildDir=$build test-compile
-mvn -q -o -DbuildDir=$build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$build/bench.classpath >/dev/null 2>&1 \
-  || mvn -q -DbuildDir=$build dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=$build/bench.classpath
-cp="$build/test-classes:$build/classes:$(cat $build/bench.classpath)"
+build=${BENCH_BUILD:-target-bench-venice}   # its own build folder: other builds in this checkout use target/
+. "$(dirname "$0")/../common.sh"
+bench_build
 mkdir -p $build/bench-venice
 java ${BENCH_JAVA_OPTS:-} -cp "$cp" ai.cascade.ops.bench.VeniceBench "${1:-60}" 2>$build/bench-venice/stderr.log | tee $build/bench-venice/out.txt
 echo

@@ -11,17 +11,16 @@ import ai.cascade.ops.config.Settings;
 import ai.cascade.ops.config.SettingsStore;
 import ai.cascade.ops.overview.HealthChecks;
 import ai.cascade.ops.ui.Problems;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -34,7 +33,6 @@ import java.util.function.UnaryOperator;
  */
 final class CheckCommand {
     static final int COULD_NOT_CHECK = 3;
-    static final int BAD_ARGUMENTS = 64;
     static final int DEFAULT_TIMEOUT_SECONDS = 30;
     /** Of the timeout, what closing the connections may take after the checks' deadline. */
     private static final long CLOSING_MILLIS = 2_000;
@@ -46,30 +44,24 @@ final class CheckCommand {
               --timeout SECONDS    bound on the whole run (default 30)
             Exit code: 0 ok, 1 warning, 2 critical, 3 unreachable or nothing checked, 64 bad arguments.
             Logs go to the log file, never to stdout.""";
+    private static final CommandLine.Syntax SYNTAX = new CommandLine.Syntax("check", USAGE, DEFAULT_TIMEOUT_SECONDS, 3600, Set.of());
 
     private CheckCommand() {}
 
     /** The launcher's entry: the user's settings and environment, stdout and stderr. */
     static int run(String[] args) {
-        logToTheFileOnly();
+        CommandLine.logToTheFileOnly();
         SettingsStore store = new SettingsStore(AppDirectories.forUser().settingsFile());
         return run(args, System.getenv(), store, System.out, System.err);
     }
 
     /** The command itself, with everything it reads and writes passed in (tests run it in-process). */
     static int run(String[] args, Map<String, String> env, SettingsStore store, PrintStream out, PrintStream err) {
-        Arguments a;
-        try {
-            a = Arguments.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
-            return BAD_ARGUMENTS;
-        }
-        if (a.help()) {
-            out.println(USAGE);
-            return 0;
-        }
+        return CommandLine.run(args, SYNTAX, out, err, a -> check(a, env, store, out, err));
+    }
+
+    /** The profile's checks, printed worst first; the exit code is the worst verdict's (3 when nothing could be checked). */
+    private static int check(CommandLine.Options a, Map<String, String> env, SettingsStore store, PrintStream out, PrintStream err) {
         Settings settings = store.load();
         store.loadProblem().ifPresent(err::println);
         Instant checkedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -97,27 +89,6 @@ final class CheckCommand {
         return worst.exitCode();
     }
 
-    /** The command line, parsed; a problem is an IllegalArgumentException whose message says which. */
-    record Arguments(String profile, boolean json, int timeoutSeconds, boolean help) {
-        static Arguments parse(String[] args) {
-            String profile = null;
-            boolean json = false;
-            boolean help = false;
-            int timeout = DEFAULT_TIMEOUT_SECONDS;
-            CommandLine line = new CommandLine(args);
-            while (line.next()) {
-                switch (line.name()) {
-                    case "--json" -> json = true;
-                    case "--help", "-h" -> help = true;
-                    case "--profile" -> profile = line.text("--profile needs a profile name");
-                    case "--timeout" -> timeout = line.seconds(3600);
-                    default -> throw new IllegalArgumentException("check does not know the argument \"" + line.typed() + "\".");
-                }
-            }
-            return new Arguments(profile, json, timeout, help);
-        }
-    }
-
     private static CommandLine.Choice choose(String name, Settings settings, Map<String, String> env, SettingsStore store) {
         String howToConfigure = "Open CASCADE Ops, add a profile under File → Connections and make it active, then run check again "
                 + "(or pass --profile NAME, or set DATABASE_URL, REDIS_URL, VENICE_API_URL, STRIPE_API_KEY). "
@@ -136,11 +107,11 @@ final class CheckCommand {
         long start = System.nanoTime();
         Workspace workspace = new Workspace(profile, StripeAccess.LIVE_API_BASE);
         try {
-            if (profile.hasRedis()) within(Math.min(5_000, budget / 3), "ops-check-connect", () -> connectRedis(workspace));
+            if (profile.hasRedis()) CommandLine.within(Math.min(5_000, budget / 3), "ops-check-connect", () -> connectRedis(workspace));
             long left = budget - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             return new HealthChecks(workspace, thresholds, Math.max(1_000, left)).runAll(CancelSignal.NONE);
         } finally {
-            within(CLOSING_MILLIS, "ops-check-close", workspace::close);
+            CommandLine.within(CLOSING_MILLIS, "ops-check-close", workspace::close);
         }
     }
 
@@ -154,18 +125,6 @@ final class CheckCommand {
             workspace.redis().run("connecting", c -> c.ping());
         } catch (RuntimeException e) {
             // the Redis checks say why
-        }
-    }
-
-    /** Runs {@code work} and waits for it at most {@code millis}: a server that stopped answering must not hold the exit. */
-    private static void within(long millis, String name, Runnable work) {
-        Thread t = new Thread(work, name);
-        t.setDaemon(true);
-        t.start();
-        try {
-            t.join(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -190,7 +149,7 @@ final class CheckCommand {
             list.add(o);
         }
         doc.add("checks", list);
-        return gson(doc);
+        return CommandLine.json(doc);
     }
 
     /** With --json, scripts get a document even when nothing was checked: no verdict, exit code 3 and why. */
@@ -202,11 +161,7 @@ final class CheckCommand {
         doc.addProperty("exitCode", COULD_NOT_CHECK);
         doc.addProperty("problem", problem);
         doc.add("checks", new JsonArray());
-        return gson(doc);
-    }
-
-    private static String gson(JsonObject doc) {
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(doc) + "\n";
+        return CommandLine.json(doc);
     }
 
     /** One line per check, aligned; the advice and the offending items of a check that is not OK beneath it. */
@@ -237,11 +192,5 @@ final class CheckCommand {
     private static Check redacted(Check c, UnaryOperator<String> safe) {
         return new Check(c.backend(), c.id(), safe.apply(c.title()), c.verdict(), safe.apply(c.figure()), safe.apply(c.advice()),
                 c.section(), c.details().stream().map(safe).toList());
-    }
-
-    /** The console logger (INFO to stdout) would corrupt the JSON scripts read: the command logs to the file only. */
-    private static void logToTheFileOnly() {
-        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context)
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender("CONSOLE");
     }
 }

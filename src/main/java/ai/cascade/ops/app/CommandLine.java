@@ -5,19 +5,30 @@ import ai.cascade.ops.config.ProfileChoice;
 import ai.cascade.ops.config.Secrets;
 import ai.cascade.ops.config.Settings;
 import ai.cascade.ops.config.UrlCredentials;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import org.slf4j.LoggerFactory;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
  * What the command-line commands ({@code check}, {@code inventory}) share: reading options in both
- * {@code --name value} and {@code --name=value} form, choosing the profile, and masking its secrets.
+ * {@code --name value} and {@code --name=value} form, the options and exit code 64 they have in common, choosing
+ * the profile, masking its secrets, logging to the file only, printing JSON and bounding a step's wait.
  */
 final class CommandLine {
+    /** Arguments a command does not understand (EX_USAGE). */
+    static final int BAD_ARGUMENTS = 64;
+
     private final String[] args;
     private int at = -1;
     private String name;
@@ -70,6 +81,60 @@ final class CommandLine {
         throw new IllegalArgumentException(name + " takes whole seconds from 1 to " + max + ", not \"" + text + "\".");
     }
 
+    /**
+     * What a command takes: {@code --profile NAME}, {@code --json}, {@code --timeout SECONDS} (1 to {@code maxSeconds},
+     * else {@code defaultSeconds}), {@code --help} or {@code -h}, and the valueless {@code flags} of its own.
+     */
+    record Syntax(String command, String usage, int defaultSeconds, int maxSeconds, Set<String> flags) {}
+
+    /** The command line, parsed by its {@link Syntax}. */
+    record Options(String profile, boolean json, int timeoutSeconds, boolean help, Set<String> flags) {
+        boolean has(String flag) { return flags.contains(flag); }
+    }
+
+    /** The command line, parsed; a problem is an IllegalArgumentException whose message says which. */
+    static Options parse(String[] args, Syntax syntax) {
+        String profile = null;
+        boolean json = false, help = false;
+        int timeout = syntax.defaultSeconds();
+        Set<String> flags = new HashSet<>();
+        CommandLine line = new CommandLine(args);
+        while (line.next()) {
+            switch (line.name()) {
+                case "--json" -> json = true;
+                case "--help", "-h" -> help = true;
+                case "--profile" -> profile = line.text("--profile needs a profile name");
+                case "--timeout" -> timeout = line.seconds(syntax.maxSeconds());
+                default -> {
+                    if (!syntax.flags().contains(line.name()))
+                        throw new IllegalArgumentException(syntax.command() + " does not know the argument \"" + line.typed() + "\".");
+                    flags.add(line.name());
+                }
+            }
+        }
+        return new Options(profile, json, timeout, help, Set.copyOf(flags));
+    }
+
+    /**
+     * Runs {@code command} on the parsed command line. Arguments it does not understand: what is wrong and the
+     * usage on {@code err}, exit code 64; {@code --help}: the usage on {@code out}, exit code 0.
+     */
+    static int run(String[] args, Syntax syntax, PrintStream out, PrintStream err, ToIntFunction<Options> command) {
+        Options options;
+        try {
+            options = parse(args, syntax);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            err.println(syntax.usage());
+            return BAD_ARGUMENTS;
+        }
+        if (options.help()) {
+            out.println(syntax.usage());
+            return 0;
+        }
+        return command.applyAsInt(options);
+    }
+
     /** The profile a command works on, or why there is none (a message for people, then exit 3). */
     record Choice(ConnectionProfile profile, String problem) {
         static Choice of(ConnectionProfile p) { return new Choice(p, null); }
@@ -108,5 +173,34 @@ final class CommandLine {
             for (String secret : secrets) out = out.replace(secret, Secrets.mask(secret));
             return out;
         };
+    }
+
+    /** The console logger (INFO to stdout) would corrupt the JSON scripts read: the commands log to the file only. */
+    static void logToTheFileOnly() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context)
+            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender("CONSOLE");
+    }
+
+    /** A command's JSON document as printed: indented, nulls kept, no HTML escaping, one newline after it. */
+    static String json(JsonObject doc) {
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(doc) + "\n";
+    }
+
+    /** Runs {@code work} and waits for it at most {@code millis}: a server that stopped answering must not hold the exit. */
+    static void within(long millis, String name, Runnable work) {
+        Thread t = new Thread(work, name);
+        t.setDaemon(true);
+        t.start();
+        join(t, millis);
+    }
+
+    /** Waits for {@code t} at most {@code millis} (at least 1: 0 would be forever); true when it has ended. */
+    static boolean join(Thread t, long millis) {
+        try {
+            t.join(Math.max(1, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
     }
 }

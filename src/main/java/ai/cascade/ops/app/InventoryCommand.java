@@ -17,11 +17,9 @@ import ai.cascade.ops.config.Settings;
 import ai.cascade.ops.config.SettingsStore;
 import ai.cascade.ops.ui.Figures;
 import ai.cascade.ops.ui.Problems;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -30,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -44,7 +43,6 @@ final class InventoryCommand {
     static final int CLEAN = 0;
     static final int LEAK_OR_PARTIAL = 1;
     static final int COULD_NOT_RUN = 3;
-    static final int BAD_ARGUMENTS = 64;
     static final int DEFAULT_TIMEOUT_SECONDS = 300;
     /** After the timeout's cancel, how long the scan may take to hand back its partial report. */
     private static final long STOPPING_MILLIS = 5_000;
@@ -60,30 +58,26 @@ final class InventoryCommand {
             Exit code: 0 finished and no leak, 1 a family that must expire holds keys without TTL, or the run was
             cut short, 3 Redis unreachable or not configured, 64 bad arguments.
             Logs go to the log file, never to stdout.""";
+    private static final String COUNTS_ONLY = "--counts";
+    private static final CommandLine.Syntax SYNTAX = new CommandLine.Syntax("inventory", USAGE, DEFAULT_TIMEOUT_SECONDS, 86_400, Set.of(COUNTS_ONLY));
 
     private InventoryCommand() {}
 
     /** The launcher's entry: the user's settings and environment, stdout and stderr; progress when stderr is a terminal. */
     static int run(String[] args) {
-        logToTheFileOnly();
+        CommandLine.logToTheFileOnly();
         SettingsStore store = new SettingsStore(AppDirectories.forUser().settingsFile());
         return run(args, System.getenv(), store, System.out, System.err, System.console() != null);
     }
 
     /** The command itself, with everything it reads and writes passed in (tests run it in-process). */
     static int run(String[] args, Map<String, String> env, SettingsStore store, PrintStream out, PrintStream err, boolean showProgress) {
-        Arguments a;
-        try {
-            a = Arguments.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.println(USAGE);
-            return BAD_ARGUMENTS;
-        }
-        if (a.help()) {
-            out.println(USAGE);
-            return CLEAN;
-        }
+        return CommandLine.run(args, SYNTAX, out, err, a -> takeStock(a, env, store, out, err, showProgress));
+    }
+
+    /** The inventory of the chosen profile's Redis, printed; exit 0 when it finished without a leak. */
+    private static int takeStock(CommandLine.Options a, Map<String, String> env, SettingsStore store, PrintStream out, PrintStream err,
+                                 boolean showProgress) {
         long deadline = System.nanoTime() + a.timeoutSeconds() * 1_000_000_000L;
         Settings settings = store.load();
         store.loadProblem().ifPresent(err::println);
@@ -105,7 +99,7 @@ final class InventoryCommand {
             } catch (RuntimeException e) {
                 return notRun(a, profile.name(), startedAt, safe.apply(Problems.describe(e)), out, err);
             }
-            Outcome o = inventory(redis, a.depth(), deadline, showProgress ? err : null);
+            Outcome o = inventory(redis, depth(a), deadline, showProgress ? err : null);
             if (o.report() == null)
                 return notRun(a, profile.name(), startedAt, safe.apply("The inventory could not start: " + o.problem()), out, err);
             InventoryReport r = redacted(o.report(), safe);
@@ -116,7 +110,7 @@ final class InventoryCommand {
                     + (r.notes().isEmpty() ? "see above." : r.notes().get(r.notes().size() - 1)));
             return exit;
         } finally {
-            closeWithin(redis, 2_000);
+            CommandLine.within(2_000, "ops-inventory-close", redis::close);
         }
     }
 
@@ -150,10 +144,10 @@ final class InventoryCommand {
         }, "ops-inventory");
         scan.setDaemon(true);
         scan.start();
-        boolean timedOut = !join(scan, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+        boolean timedOut = !CommandLine.join(scan, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
         if (timedOut) {
             cancel.fire();
-            join(scan, STOPPING_MILLIS);
+            CommandLine.join(scan, STOPPING_MILLIS);
         }
         if (progressTo != null && last.get() != null) progressTo.print("\r" + " ".repeat(72) + "\r");
         if (result.get() != null) return new Outcome(result.get(), null);
@@ -175,35 +169,9 @@ final class InventoryCommand {
                 Figures.count(r.keys()), mastersDone, r.nodes().size(), r.nodes().size() == 1 ? "" : "s");
     }
 
-    private static boolean join(Thread t, long millis) {
-        try {
-            t.join(Math.max(1, millis));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !t.isAlive();
-    }
-
-    /** The command line, parsed; a problem is an IllegalArgumentException whose message says which. */
-    record Arguments(String profile, boolean json, InventoryDepth depth, int timeoutSeconds, boolean help) {
-        static Arguments parse(String[] args) {
-            String profile = null;
-            boolean json = false, help = false;
-            InventoryDepth depth = InventoryDepth.FULL;
-            int timeout = DEFAULT_TIMEOUT_SECONDS;
-            CommandLine line = new CommandLine(args);
-            while (line.next()) {
-                switch (line.name()) {
-                    case "--json" -> json = true;
-                    case "--counts" -> depth = InventoryDepth.COUNTS;
-                    case "--help", "-h" -> help = true;
-                    case "--profile" -> profile = line.text("--profile needs a profile name");
-                    case "--timeout" -> timeout = line.seconds(86_400);
-                    default -> throw new IllegalArgumentException("inventory does not know the argument \"" + line.typed() + "\".");
-                }
-            }
-            return new Arguments(profile, json, depth, timeout, help);
-        }
+    /** {@code --counts}: SCAN alone; else every key's TTL, memory and idle time too. */
+    private static InventoryDepth depth(CommandLine.Options a) {
+        return a.has(COUNTS_ONLY) ? InventoryDepth.COUNTS : InventoryDepth.FULL;
     }
 
     /** The profile whose Redis to take stock of, or why there is none. */
@@ -221,18 +189,18 @@ final class InventoryCommand {
     }
 
     /** Nothing was counted: the reason on stderr and, with --json, a document that says so; exit 3. */
-    private static int notRun(Arguments a, String profile, Instant startedAt, String problem, PrintStream out, PrintStream err) {
+    private static int notRun(CommandLine.Options a, String profile, Instant startedAt, String problem, PrintStream out, PrintStream err) {
         err.println(problem);
         if (a.json()) {
             JsonObject doc = new JsonObject();
             doc.addProperty("profile", profile);
             doc.addProperty("startedAt", startedAt.toString());
             doc.add("state", JsonNull.INSTANCE);
-            doc.addProperty("depth", a.depth().name().toLowerCase(Locale.ROOT));
+            doc.addProperty("depth", depth(a).name().toLowerCase(Locale.ROOT));
             doc.add("families", new JsonArray());
             doc.addProperty("problem", problem);
             doc.addProperty("exitCode", COULD_NOT_RUN);
-            out.print(Printout.gson(doc));
+            out.print(CommandLine.json(doc));
             out.flush();
         }
         return COULD_NOT_RUN;
@@ -241,19 +209,6 @@ final class InventoryCommand {
     private static InventoryReport redacted(InventoryReport r, UnaryOperator<String> safe) {
         return new InventoryReport(r.depth(), r.state(), r.startedAt(), r.elapsed(), r.cluster(), r.nodes(), r.families(), r.keys(),
                 r.duplicates(), r.vanished(), r.ttlKnown(), r.memoryKnown(), r.idleKnown(), r.notes().stream().map(safe).toList());
-    }
-
-    private static void closeWithin(RedisConnection redis, long millis) {
-        Thread t = new Thread(redis::close, "ops-inventory-close");
-        t.setDaemon(true);
-        t.start();
-        join(t, millis);
-    }
-
-    /** The console logger (INFO to stdout) would corrupt the JSON scripts read: the command logs to the file only. */
-    private static void logToTheFileOnly() {
-        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context)
-            context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender("CONSOLE");
     }
 
     /** The report as tables for people and as one JSON document for scripts. */
@@ -301,7 +256,7 @@ final class InventoryCommand {
             r.notes().forEach(notes::add);
             doc.add("notes", notes);
             doc.addProperty("exitCode", exitCode);
-            return gson(doc);
+            return CommandLine.json(doc);
         }
 
         private static JsonObject family(FamilyFigures f, InventoryReport r) {
@@ -341,10 +296,6 @@ final class InventoryCommand {
         private static void number(JsonObject o, String name, long value, boolean known) {
             if (known) o.addProperty(name, value);
             else o.add(name, JsonNull.INSTANCE);
-        }
-
-        static String gson(JsonObject doc) {
-            return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(doc) + "\n";
         }
 
         static String table(String profile, String redis, InventoryReport r, int exitCode) {

@@ -1,5 +1,6 @@
 package ai.cascade.ops.app;
 
+import ai.cascade.ops.app.CommandFixtures.Printout;
 import ai.cascade.ops.backend.Verdict;
 import ai.cascade.ops.cache.RedisConnection;
 import ai.cascade.ops.config.CheckThresholds;
@@ -13,12 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,9 +28,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
+import static ai.cascade.ops.app.CommandFixtures.closedPort;
+import static ai.cascade.ops.app.CommandFixtures.emptyStore;
+import static ai.cascade.ops.app.CommandFixtures.launched;
+import static ai.cascade.ops.app.CommandFixtures.printed;
+import static ai.cascade.ops.app.CommandFixtures.storeWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The {@code check} command against the real embedded Postgres and Redis: its JSON, its table and its exit codes. */
@@ -74,7 +76,7 @@ class CheckCommandTest {
 
     @Test
     void theJsonListsEveryPostgresAndRedisCheckAndTheExitCodeIsTheWorstVerdicts() throws IOException {
-        SettingsStore store = storeWith(profile("Staging", postgresUrl, TestServers.redisUrl()));
+        SettingsStore store = storeWith(home, profile("Staging", postgresUrl, TestServers.redisUrl()));
         Outcome o = run(store, Map.of(), "--json");
         JsonObject doc = o.json();
         assertThat(doc.get("profile").getAsString()).isEqualTo("Staging");
@@ -95,7 +97,7 @@ class CheckCommandTest {
 
     @Test
     void withoutJsonItPrintsATableWorstFirst() throws IOException {
-        SettingsStore store = storeWith(profile("Staging", postgresUrl, TestServers.redisUrl()));
+        SettingsStore store = storeWith(home, profile("Staging", postgresUrl, TestServers.redisUrl()));
         Outcome o = run(store, Map.of());
         String[] lines = o.out().split("\n");
         assertThat(lines[0]).startsWith("CASCADE Ops checks of profile \"Staging\"").contains("(exit " + o.exit() + ")");
@@ -105,7 +107,7 @@ class CheckCommandTest {
 
     @Test
     void redisAtItsMemoryLimitIsCriticalAndTheCommandExitsWith2() throws IOException {
-        SettingsStore store = storeWith(profile("Staging", postgresUrl, TestServers.redisUrl()));
+        SettingsStore store = storeWith(home, profile("Staging", postgresUrl, TestServers.redisUrl()));
         try (RedisConnection redis = TestServers.freshRedis()) {
             long used = Long.parseLong(infoField(redis.run("INFO memory", c -> c.info("memory")), "used_memory"));
             try {
@@ -126,7 +128,7 @@ class CheckCommandTest {
 
     @Test
     void aQueryRunningLongerThanTheSavedThresholdIsCriticalAndTheCommandExitsWith2() throws Exception {
-        SettingsStore store = storeWith(profile("Staging", postgresUrl, TestServers.redisUrl()));
+        SettingsStore store = storeWith(home, profile("Staging", postgresUrl, TestServers.redisUrl()));
         store.update(s -> s.checkThresholds = withLongRunningSeconds(s.checkThresholds, 1));
         CompletableFuture<Void> sleeper = CompletableFuture.runAsync(() -> admin("SELECT pg_sleep(30) /* check-command-test */"));
         try {
@@ -146,7 +148,7 @@ class CheckCommandTest {
     @Test
     void serversThatRefuseTheConnectionAreUnreachableExit3WithinTheTimeout() throws IOException {
         String pg = "postgresql://ops:" + PASSWORD + "@127.0.0.1:" + closedPort() + "/cascade";
-        SettingsStore store = storeWith(profile("Gone", pg, "redis://127.0.0.1:" + closedPort()));
+        SettingsStore store = storeWith(home, profile("Gone", pg, "redis://127.0.0.1:" + closedPort()));
         long start = System.nanoTime();
         Outcome o = run(store, Map.of(), "--json", "--timeout", "15");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
@@ -161,7 +163,7 @@ class CheckCommandTest {
     void serversThatAcceptButNeverAnswerDoNotHoldTheCommandPastItsTimeout() throws IOException {
         // A listening socket nobody accepts from: the kernel completes the handshake, then nothing is ever said.
         try (ServerSocket silentPostgres = new ServerSocket(0); ServerSocket silentRedis = new ServerSocket(0)) {
-            SettingsStore store = storeWith(profile("Silent", "postgresql://ops:" + PASSWORD + "@127.0.0.1:" + silentPostgres.getLocalPort() + "/cascade",
+            SettingsStore store = storeWith(home, profile("Silent", "postgresql://ops:" + PASSWORD + "@127.0.0.1:" + silentPostgres.getLocalPort() + "/cascade",
                     "redis://127.0.0.1:" + silentRedis.getLocalPort()));
             long start = System.nanoTime();
             Outcome o = run(store, Map.of(), "--timeout", "4");
@@ -173,7 +175,7 @@ class CheckCommandTest {
 
     @Test
     void anUnknownProfileNameExits3AndListsTheSavedNames() throws IOException {
-        SettingsStore store = storeWith(profile("Staging", postgresUrl, TestServers.redisUrl()), profile("Production", postgresUrl, ""));
+        SettingsStore store = storeWith(home, profile("Staging", postgresUrl, TestServers.redisUrl()), profile("Production", postgresUrl, ""));
         Outcome o = run(store, Map.of(), "--profile", "Prod", "--json");
         assertThat(o.exit()).isEqualTo(3);
         assertThat(o.err()).contains("No profile is named \"Prod\"").contains("\"Staging\"").contains("\"Production\"");
@@ -184,7 +186,7 @@ class CheckCommandTest {
 
     @Test
     void aNamedProfileIsCheckedEvenWhenAnotherIsActive() throws IOException {
-        SettingsStore store = storeWith(profile("Gone", "postgresql://ops@127.0.0.1:" + closedPort() + "/cascade", ""),
+        SettingsStore store = storeWith(home, profile("Gone", "postgresql://ops@127.0.0.1:" + closedPort() + "/cascade", ""),
                 profile("Staging", postgresUrl, TestServers.redisUrl()));
         store.update(s -> s.activeProfile = "Gone");
         Outcome o = run(store, Map.of(), "--profile=Staging", "--json");
@@ -194,7 +196,7 @@ class CheckCommandTest {
 
     @Test
     void theEnvironmentsUrlsWinOverTheActiveProfileAsWhenTheAppStarts() throws IOException {
-        SettingsStore store = storeWith(profile("Gone", "postgresql://ops@127.0.0.1:" + closedPort() + "/cascade", ""));
+        SettingsStore store = storeWith(home, profile("Gone", "postgresql://ops@127.0.0.1:" + closedPort() + "/cascade", ""));
         Outcome o = run(store, Map.of("DATABASE_URL", postgresUrl, "REDIS_URL", TestServers.redisUrl()), "--json");
         assertThat(o.json().get("profile").getAsString()).isEqualTo(ConnectionProfile.ENVIRONMENT_NAME);
         assertThat(o.exit()).isLessThan(2);
@@ -203,16 +205,16 @@ class CheckCommandTest {
 
     @Test
     void withNothingConfiguredItSaysHowToConfigureAndExits3() {
-        Outcome o = run(new SettingsStore(home.resolve("config/settings.json")), Map.of(), "--json");
+        Outcome o = run(emptyStore(home), Map.of(), "--json");
         assertThat(o.exit()).isEqualTo(3);
         assertThat(o.err()).contains("Nothing to check").contains("File → Connections").contains("DATABASE_URL").contains("demo runs only inside the app");
         assertThat(o.json().get("problem").getAsString()).isEqualTo(o.err().strip());
-        assertThat(run(new SettingsStore(home.resolve("config/settings.json")), Map.of(), "--profile", "Demo").exit()).isEqualTo(3);
+        assertThat(run(emptyStore(home), Map.of(), "--profile", "Demo").exit()).isEqualTo(3);
     }
 
     @Test
     void argumentsItDoesNotKnowExit64WithTheUsage() {
-        SettingsStore store = new SettingsStore(home.resolve("config/settings.json"));
+        SettingsStore store = emptyStore(home);
         for (String[] args : List.of(new String[]{"--jsn"}, new String[]{"--timeout", "soon"}, new String[]{"--timeout", "0"}, new String[]{"--profile"})) {
             Outcome o = run(store, Map.of(), args);
             assertThat(o.exit()).as(Arrays.toString(args)).isEqualTo(64);
@@ -226,51 +228,24 @@ class CheckCommandTest {
 
     @Test
     void theLauncherPrintsOnlyTheJsonOnStdoutNoLogLines() throws Exception {
-        // A separate JVM with the app's own logging (no logback-test.xml), whose console logger writes to stdout.
         // A corrupt settings file makes the settings store log a warning; the profile comes from the environment.
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/settings.json"), "{ not json");
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(p -> !p.endsWith("test-classes")).collect(Collectors.joining(File.pathSeparator));
-        Path out = home.resolve("stdout.txt"), err = home.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, Launcher.class.getName(), "check", "--json", "--timeout", "20")
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("CASCADE_OPS_HOME", home.toString());
-        for (String v : List.of("VENICE_API_URL", "STRIPE_API_KEY")) pb.environment().remove(v);
-        pb.environment().put("DATABASE_URL", postgresUrl);
-        pb.environment().put("REDIS_URL", TestServers.redisUrl());
-        Process p = pb.start();
-        try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the check command ended").isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        String stdout = Files.readString(out), stderr = Files.readString(err);
-        JsonObject doc = JsonParser.parseString(stdout).getAsJsonObject();   // the whole of stdout is one document
-        assertThat(stdout.strip()).startsWith("{").endsWith("}");
-        assertThat(p.exitValue()).as(stderr).isEqualTo(doc.get("exitCode").getAsInt()).isLessThan(2);
+        Printout p = launched(home, Map.of("DATABASE_URL", postgresUrl, "REDIS_URL", TestServers.redisUrl()), "check", "--json", "--timeout", "20");
+        JsonObject doc = JsonParser.parseString(p.out()).getAsJsonObject();   // the whole of stdout is one document
+        assertThat(p.out().strip()).startsWith("{").endsWith("}");
+        assertThat(p.exit()).as(p.err()).isEqualTo(doc.get("exitCode").getAsInt()).isLessThan(2);
         assertThat(doc.get("profile").getAsString()).isEqualTo(ConnectionProfile.ENVIRONMENT_NAME);
-        assertThat(stderr).contains("could not be used");   // said once, by the command, on stderr
-        assertThat(stdout + stderr).doesNotContain(PASSWORD);
+        assertThat(p.err()).contains("could not be used");   // said once, by the command, on stderr
+        assertThat(p.out() + p.err()).doesNotContain(PASSWORD);
         assertThat(Files.readString(home.resolve("logs/cascade-ops.log"))).contains("could not be used");
     }
 
     // --- helpers ---
 
     private Outcome run(SettingsStore store, Map<String, String> env, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int exit = CheckCommand.run(args, env, store, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private SettingsStore storeWith(ConnectionProfile... profiles) throws IOException {
-        SettingsStore store = new SettingsStore(home.resolve("config/settings.json"));
-        store.update(s -> {
-            s.profiles.addAll(List.of(profiles));
-            s.activeProfile = profiles[0].name();
-        });
-        return store;
+        Printout p = printed((out, err) -> CheckCommand.run(args, env, store, out, err));
+        return new Outcome(p.exit(), p.out(), p.err());
     }
 
     private static ConnectionProfile profile(String name, String postgres, String redis) {
@@ -317,11 +292,5 @@ class CheckCommandTest {
                 t.replicationLagWarnSeconds(), t.replicationLagCriticalSeconds(), t.unusedIndexMaxScans(), t.missingIndexMinRows(),
                 t.missingIndexUsePercent(), t.bloatMinBytes(), t.deadTuplePercent(), t.deadTupleMinRows(), t.sequenceDangerPercent(),
                 t.redisMemoryWarnPercent(), t.redisMemoryCriticalPercent(), t.redisHitRateWarnPercent(), t.slowAnswerMillis());
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

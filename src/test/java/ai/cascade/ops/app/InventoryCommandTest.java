@@ -1,5 +1,6 @@
 package ai.cascade.ops.app;
 
+import ai.cascade.ops.app.CommandFixtures.Printout;
 import ai.cascade.ops.cache.Buckets;
 import ai.cascade.ops.cache.RedisConnection;
 import ai.cascade.ops.config.ConnectionProfile;
@@ -16,11 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +30,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 
+import static ai.cascade.ops.app.CommandFixtures.closedPort;
+import static ai.cascade.ops.app.CommandFixtures.emptyStore;
+import static ai.cascade.ops.app.CommandFixtures.launched;
+import static ai.cascade.ops.app.CommandFixtures.printed;
+import static ai.cascade.ops.app.CommandFixtures.storeWith;
 import static io.lettuce.core.SetArgs.Builder.ex;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -145,7 +148,7 @@ class InventoryCommandTest {
     @Test
     void aFamilyThatMustExpireHoldingKeysWithoutTtlExits1AndTheJsonFiguresAreWhatWasWritten() throws IOException {
         Oracle oracle = writeKnownKeys(true);
-        Outcome o = run(storeWith(profile("Staging", url)), Map.of(), "--json");
+        Outcome o = run(storeWith(home, profile("Staging", url)), Map.of(), "--json");
         JsonObject doc = o.json();
         assertThat(o.exit()).as(o.err()).isEqualTo(1).isEqualTo(doc.get("exitCode").getAsInt());
         assertThat(doc.get("state").getAsString()).isEqualTo("finished");
@@ -169,7 +172,7 @@ class InventoryCommandTest {
             Long bytes = redis.run("MEMORY USAGE", c -> c.memoryUsage(key));
             expected.merge(ai.cascade.ops.cache.KeyFamilies.of(key), bytes, Long::sum);
         }
-        Outcome o = run(storeWith(profile("Staging", url)), Map.of(), "--json");
+        Outcome o = run(storeWith(home, profile("Staging", url)), Map.of(), "--json");
         if (!o.json().getAsJsonObject("known").get("memory").getAsBoolean()) throw new AssertionError("memory unknown: " + o.out());
         expected.forEach((family, bytes) -> assertThat(o.families().get(family).get("bytes").getAsLong()).as(family).isEqualTo(bytes));
         assertThat(o.json().getAsJsonObject("totals").get("bytes").getAsLong()).isEqualTo(expected.values().stream().mapToLong(Long::longValue).sum());
@@ -184,7 +187,7 @@ class InventoryCommandTest {
                 .removeCommand(io.lettuce.core.protocol.CommandType.OBJECT)));
         try {
             String limited = TestServers.redisUrl().replace("redis://", "redis://" + user + ":" + PASSWORD + "@");
-            Outcome o = run(storeWith(profile("Monitoring", limited)), Map.of(), "--json");
+            Outcome o = run(storeWith(home, profile("Monitoring", limited)), Map.of(), "--json");
             JsonObject doc = o.json();
             assertThat(doc.get("state").getAsString()).isEqualTo("finished");
             assertThat(doc.getAsJsonObject("known").get("memory").getAsBoolean()).isFalse();
@@ -203,7 +206,7 @@ class InventoryCommandTest {
     @Test
     void aCleanKeyspaceExits0() throws IOException {
         Oracle oracle = writeKnownKeys(false);
-        Outcome o = run(storeWith(profile("Staging", url)), Map.of(), "--json");
+        Outcome o = run(storeWith(home, profile("Staging", url)), Map.of(), "--json");
         assertThat(o.exit()).as(o.err()).isZero();
         assertThat(o.json().get("exitCode").getAsInt()).isZero();
         assertThat(strings(o.json(), "leakingFamilies")).isEmpty();
@@ -213,7 +216,7 @@ class InventoryCommandTest {
     @Test
     void countsOnlyGivesKeysPerFamilyAndSaysTtlAndMemoryAreUnknown() throws IOException {
         Oracle oracle = writeKnownKeys(true);
-        Outcome o = run(storeWith(profile("Staging", url)), Map.of(), "--json", "--counts");
+        Outcome o = run(storeWith(home, profile("Staging", url)), Map.of(), "--json", "--counts");
         JsonObject doc = o.json();
         assertThat(doc.get("depth").getAsString()).isEqualTo("counts");
         assertThat(doc.get("state").getAsString()).isEqualTo("finished");
@@ -233,7 +236,7 @@ class InventoryCommandTest {
     @Test
     void theTableShowsEveryFamilyTheLeakAndMaskedExamples() throws IOException {
         writeKnownKeys(true);
-        Outcome o = run(storeWith(profile("Staging", url)), Map.of());
+        Outcome o = run(storeWith(home, profile("Staging", url)), Map.of());
         assertThat(o.exit()).isEqualTo(1);
         String[] lines = o.out().split("\n");
         assertThat(lines[0]).startsWith("CASCADE Ops inventory of profile \"Staging\"").contains("LEAK (exit 1)");
@@ -248,7 +251,7 @@ class InventoryCommandTest {
     @Test
     void progressGoesToStderrOnlyAndStdoutStaysOneJsonDocument() throws IOException {
         writeKnownKeys(false);
-        Outcome o = run(storeWith(profile("Staging", url)), Map.of(), true, "--json");
+        Outcome o = run(storeWith(home, profile("Staging", url)), Map.of(), true, "--json");
         assertThat(o.out().strip()).startsWith("{").endsWith("}");
         assertThat(o.json().get("exitCode").getAsInt()).isZero();
         assertThat(o.out()).doesNotContain("inventory:").doesNotContain("\r");
@@ -258,7 +261,7 @@ class InventoryCommandTest {
     @Test
     void theEnvironmentsRedisUrlIsUsedAsWhenTheAppStarts() {
         writeKnownKeys(false);
-        Outcome o = run(new SettingsStore(home.resolve("config/settings.json")), Map.of("REDIS_URL", url), "--json", "--counts");
+        Outcome o = run(emptyStore(home), Map.of("REDIS_URL", url), "--json", "--counts");
         assertThat(o.json().get("profile").getAsString()).isEqualTo(ConnectionProfile.ENVIRONMENT_NAME);
         assertThat(o.exit()).isZero();
         assertThat(o.out() + o.err()).doesNotContain(PASSWORD);
@@ -280,7 +283,7 @@ class InventoryCommandTest {
             cluster.on(m, c -> c.set("cascade:ratelimit:{" + tag + "}stuck", "1"));
             written++;
         }
-        Outcome o = run(storeWith(profile("Cluster", cluster.seedUrl())), Map.of(), "--json");
+        Outcome o = run(storeWith(home, profile("Cluster", cluster.seedUrl())), Map.of(), "--json");
         JsonObject doc = o.json();
         assertThat(doc.get("cluster").getAsBoolean()).isTrue();
         assertThat(doc.getAsJsonArray("nodes")).hasSize(TestCluster.MASTERS);
@@ -294,7 +297,7 @@ class InventoryCommandTest {
     void anUnreachableRedisExits3Quickly() throws IOException {
         String gone = "redis://" + USER + ":" + PASSWORD + "@127.0.0.1:" + closedPort();
         long start = System.nanoTime();
-        Outcome o = run(storeWith(profile("Gone", gone)), Map.of(), "--json");
+        Outcome o = run(storeWith(home, profile("Gone", gone)), Map.of(), "--json");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         assertThat(o.exit()).isEqualTo(3);
         assertThat(o.json().get("exitCode").getAsInt()).isEqualTo(3);
@@ -307,7 +310,7 @@ class InventoryCommandTest {
     void aRedisThatAcceptsButNeverAnswersExits3WithinTheTimeout() throws IOException {
         try (ServerSocket silent = new ServerSocket(0)) {
             long start = System.nanoTime();
-            Outcome o = run(storeWith(profile("Silent", "redis://127.0.0.1:" + silent.getLocalPort())), Map.of(), "--timeout", "5");
+            Outcome o = run(storeWith(home, profile("Silent", "redis://127.0.0.1:" + silent.getLocalPort())), Map.of(), "--timeout", "5");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
             assertThat(o.exit()).isEqualTo(3);
             assertThat(o.out()).isEmpty();
@@ -317,12 +320,12 @@ class InventoryCommandTest {
 
     @Test
     void nothingConfiguredAProfileWithoutRedisAndAnUnknownProfileExit3() throws IOException {
-        Outcome nothing = run(new SettingsStore(home.resolve("config/settings.json")), Map.of(), "--json");
+        Outcome nothing = run(emptyStore(home), Map.of(), "--json");
         assertThat(nothing.exit()).isEqualTo(3);
         assertThat(nothing.err()).contains("Nothing to take stock of").contains("File → Connections").contains("REDIS_URL");
         assertThat(nothing.json().get("problem").getAsString()).isEqualTo(nothing.err().strip());
 
-        SettingsStore store = storeWith(profile("NoRedis", ""), profile("Staging", url));
+        SettingsStore store = storeWith(home, profile("NoRedis", ""), profile("Staging", url));
         Outcome noRedis = run(store, Map.of());
         assertThat(noRedis.exit()).isEqualTo(3);
         assertThat(noRedis.err()).contains("\"NoRedis\" has no Redis URL");
@@ -335,7 +338,7 @@ class InventoryCommandTest {
 
     @Test
     void argumentsItDoesNotKnowExit64WithTheUsage() {
-        SettingsStore store = new SettingsStore(home.resolve("config/settings.json"));
+        SettingsStore store = emptyStore(home);
         for (String[] args : List.of(new String[]{"--jsn"}, new String[]{"--timeout", "soon"}, new String[]{"--timeout", "0"},
                 new String[]{"--profile"}, new String[]{"--timeout"}, new String[]{"extra"})) {
             Outcome o = run(store, Map.of(), args);
@@ -356,7 +359,7 @@ class InventoryCommandTest {
         int keys = 100_000;
         redis.run("filling", c -> c.eval("for i = 1, " + keys + " do redis.call('SET', 'cascade:ratelimit:' .. i, i, 'EX', 3600) end return 1",
                 ScriptOutputType.INTEGER));
-        SettingsStore store = storeWith(profile("Staging", url));
+        SettingsStore store = storeWith(home, profile("Staging", url));
         redis.run("CONFIG RESETSTAT", c -> c.configResetstat());   // so the first SCAN seen is the command's
         CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(() -> run(store, Map.of(), "--json", "--timeout", "2"));
         try {
@@ -377,33 +380,17 @@ class InventoryCommandTest {
 
     @Test
     void theLauncherPrintsOnlyTheJsonOnStdoutNoLogLines() throws Exception {
-        // A separate JVM with the app's own logging (no logback-test.xml), whose console logger writes to stdout.
         // A corrupt settings file makes the settings store log a warning; the profile comes from the environment.
         writeKnownKeys(true);
         java.nio.file.Files.createDirectories(home.resolve("config"));
         java.nio.file.Files.writeString(home.resolve("config/settings.json"), "{ not json");
-        String classPath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .filter(p -> !p.endsWith("test-classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
-        Path out = home.resolve("stdout.txt"), err = home.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, Launcher.class.getName(), "inventory", "--json", "--timeout", "30")
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("CASCADE_OPS_HOME", home.toString());
-        for (String v : List.of("DATABASE_URL", "VENICE_API_URL", "STRIPE_API_KEY")) pb.environment().remove(v);
-        pb.environment().put("REDIS_URL", url);
-        Process p = pb.start();
-        try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the inventory command ended").isTrue();
-        } finally {
-            p.destroyForcibly();
-        }
-        String stdout = java.nio.file.Files.readString(out), stderr = java.nio.file.Files.readString(err);
-        JsonObject doc = JsonParser.parseString(stdout).getAsJsonObject();   // the whole of stdout is one document
-        assertThat(stdout.strip()).startsWith("{").endsWith("}");
-        assertThat(p.exitValue()).as(stderr).isEqualTo(doc.get("exitCode").getAsInt()).isEqualTo(1);
+        Printout p = launched(home, Map.of("REDIS_URL", url), "inventory", "--json", "--timeout", "30");
+        JsonObject doc = JsonParser.parseString(p.out()).getAsJsonObject();   // the whole of stdout is one document
+        assertThat(p.out().strip()).startsWith("{").endsWith("}");
+        assertThat(p.exit()).as(p.err()).isEqualTo(doc.get("exitCode").getAsInt()).isEqualTo(1);
         assertThat(doc.get("profile").getAsString()).isEqualTo(ConnectionProfile.ENVIRONMENT_NAME);
-        assertThat(stderr).contains("could not be used").doesNotContain("inventory:");   // no terminal: no progress line
-        assertThat(stdout + stderr).doesNotContain(PASSWORD).doesNotContain(JTI);
+        assertThat(p.err()).contains("could not be used").doesNotContain("inventory:");   // no terminal: no progress line
+        assertThat(p.out() + p.err()).doesNotContain(PASSWORD).doesNotContain(JTI);
     }
 
     // --- helpers ---
@@ -477,28 +464,11 @@ class InventoryCommandTest {
     }
 
     private Outcome run(SettingsStore store, Map<String, String> env, boolean progress, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int exit = InventoryCommand.run(args, env, store, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), progress);
-        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private SettingsStore storeWith(ConnectionProfile... profiles) throws IOException {
-        SettingsStore store = new SettingsStore(home.resolve("config/settings.json"));
-        store.update(s -> {
-            s.profiles.addAll(List.of(profiles));
-            s.activeProfile = profiles[0].name();
-        });
-        return store;
+        Printout p = printed((out, err) -> InventoryCommand.run(args, env, store, out, err, progress));
+        return new Outcome(p.exit(), p.out(), p.err());
     }
 
     private static ConnectionProfile profile(String name, String redisUrl) {
         return new ConnectionProfile(name, false, true, "", redisUrl, "", "");
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

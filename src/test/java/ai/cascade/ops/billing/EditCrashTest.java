@@ -3,19 +3,14 @@ package ai.cascade.ops.billing;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.billing.SubscriptionEditor.SagaPoint;
 import ai.cascade.ops.billing.SubscriptionEditorTest.Bench;
+import ai.cascade.ops.testing.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static ai.cascade.ops.billing.SubscriptionEditorTest.strings;
@@ -136,40 +131,11 @@ class EditCrashTest {
 
     /** Runs the edit in a child JVM, kills it (SIGKILL) once it reports {@code point}, and returns the edit's journal row. */
     private Journaled killedAt(SagaPoint point, String edit) throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EditorChild.class.getName(),
-                bench.url, bench.stripe.url(), sub, edit, point.name())
-                .redirectErrorStream(true).start();
-        try {
-            awaitLine(child, "AT " + point);
-        } finally {
-            child.destroyForcibly();
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the killed child is gone").isTrue();
-        }
-        assertThat(child.exitValue()).as("died of SIGKILL").isEqualTo(128 + 9);
+        ChildJvm.killWhenItSays("AT " + point, EditorChild.class, bench.url, bench.stripe.url(), sub, edit, point.name());
         String row = strings(bench.admin, "SELECT id || ' ' || idempotency_key || ' ' || state FROM ops.subscription_edit "
                 + "WHERE stripe_subscription_id = '" + sub + "'").get(0);
         String[] f = row.split(" ");
         return new Journaled(Long.parseLong(f[0]), f[1], f[2]);
-    }
-
-    /** Reads the child's output until {@code expected}; its whole output is in the failure otherwise. */
-    private static void awaitLine(Process child, String expected) throws Exception {
-        CompletableFuture<Void> seen = CompletableFuture.runAsync(() -> {
-            StringBuilder output = new StringBuilder();
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.equals(expected)) return;
-                    output.append(line).append('\n');
-                    if (line.startsWith("ENDED ")) break;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("reading the child's output failed", e);
-            }
-            throw new IllegalStateException("the child never said \"" + expected + "\":\n" + output);
-        });
-        seen.get(120, TimeUnit.SECONDS);
     }
 
     private void assertFinishedOnceAndMirrored(Journaled e, String tier) {

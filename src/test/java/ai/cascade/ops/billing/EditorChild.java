@@ -3,12 +3,11 @@ package ai.cascade.ops.billing;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.billing.SubscriptionEditor.SagaPoint;
 import ai.cascade.ops.config.Settings;
-import ai.cascade.ops.database.Database;
 import ai.cascade.ops.demo.DemoStripe;
+import ai.cascade.ops.testing.ChildJvm;
 import ai.cascade.ops.testing.TestServers;
 
 import java.time.Clock;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The child JVM of {@link EditCrashTest}: applies one edit against the parent's Postgres and demo Stripe and, at the
@@ -19,22 +18,9 @@ import java.util.concurrent.CountDownLatch;
 public final class EditorChild {
     private EditorChild() {}
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) {
         SagaPoint point = SagaPoint.valueOf(args[4]);
-        Database db = TestServers.open(args[0]);
-        StripeAccess stripe = new StripeAccess(DemoStripe.KEY, args[1]);
-        CountDownLatch never = new CountDownLatch(1);
-        SubscriptionEditor editor = new SubscriptionEditor(StripeWire.connections(db, stripe), Settings.defaultTiers(), "crash-child",
-                Clock.systemUTC(), p -> {
-                    if (p != point) return;
-                    System.out.println("AT " + p);
-                    System.out.flush();
-                    try {
-                        never.await();   // until SIGKILL
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+        SubscriptionEditor editor = haltingAt(point, args[0], args[1], "crash-child");
         SubscriptionSnapshot seen = editor.open(args[2], CancelSignal.NONE);
         SubscriptionEdit edit = switch (args[3].split(":")[0]) {
             case "change_tier" -> editor.preview(seen, args[3].split(":")[1], SubscriptionEdit.ProrationBehavior.CREATE_PRORATIONS).edit();
@@ -43,8 +29,13 @@ public final class EditorChild {
             default -> throw new IllegalArgumentException("no edit " + args[3]);
         };
         EditOutcome o = editor.apply(seen, edit, "Crash test: " + args[3] + " killed at " + point);
-        System.out.println("ENDED " + o.result() + " " + o.message());
-        System.out.flush();
-        never.await();
+        ChildJvm.ended(o.result() + " " + o.message());
+    }
+
+    /** The editor a restarted app builds, on the parent's Postgres and demo Stripe, halting at {@code point} to be killed. */
+    static SubscriptionEditor haltingAt(SagaPoint point, String postgresUrl, String stripeApiBase, String profile) {
+        StripeAccess stripe = new StripeAccess(DemoStripe.KEY, stripeApiBase);
+        return new SubscriptionEditor(StripeWire.connections(TestServers.open(postgresUrl), stripe), Settings.defaultTiers(), profile,
+                Clock.systemUTC(), ChildJvm.haltAt(point));
     }
 }

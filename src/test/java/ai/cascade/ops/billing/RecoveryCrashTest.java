@@ -3,19 +3,12 @@ package ai.cascade.ops.billing;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.billing.SubscriptionEditor.SagaPoint;
 import ai.cascade.ops.billing.SubscriptionEditorTest.Bench;
+import ai.cascade.ops.testing.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static ai.cascade.ops.billing.SubscriptionEditorTest.strings;
@@ -63,11 +56,11 @@ class RecoveryCrashTest {
     }
 
     private void assertTwoKillsFinishOnce(SagaPoint editKilledAt, SagaPoint recoveryKilledAt) throws Exception {
-        run(EditorChild.class, editKilledAt, bench.url, bench.stripe.url(), sub, "change_tier:merchant", editKilledAt.name());
+        ChildJvm.killWhenItSays("AT " + editKilledAt, EditorChild.class, bench.url, bench.stripe.url(), sub, "change_tier:merchant", editKilledAt.name());
         String key = strings(bench.admin, "SELECT idempotency_key FROM ops.subscription_edit WHERE stripe_subscription_id = '" + sub + "'").get(0);
         assertThat(journalState()).as("the first kill left the edit pending").isEqualTo("pending");
 
-        run(RecoveryChild.class, recoveryKilledAt, bench.url, bench.stripe.url(), recoveryKilledAt.name());
+        ChildJvm.killWhenItSays("AT " + recoveryKilledAt, RecoveryChild.class, bench.url, bench.stripe.url(), recoveryKilledAt.name());
         assertThat(appliedWith(key)).as("Stripe applied the edit at most once by the second kill").isLessThanOrEqualTo(1);
 
         EditRecovery.Report report = bench.editor().recovery().finishAll(CancelSignal.NONE);
@@ -92,39 +85,5 @@ class RecoveryCrashTest {
     private long appliedWith(String key) {
         return Long.parseLong(strings(bench.admin, "SELECT count(*) FROM demo_stripe.requests WHERE idempotency_key = '" + key
                 + "' AND method IN ('POST', 'DELETE') AND status = 200 AND NOT replayed").get(0));
-    }
-
-    /** Runs {@code main} in a child JVM and kills it (SIGKILL) once it says it is at {@code point}. */
-    private static void run(Class<?> main, SagaPoint point, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            awaitLine(child, "AT " + point);
-        } finally {
-            child.destroyForcibly();
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the killed child is gone").isTrue();
-        }
-        assertThat(child.exitValue()).as("died of SIGKILL").isEqualTo(128 + 9);
-    }
-
-    /** Reads the child's output until {@code expected}; its whole output is in the failure otherwise. */
-    private static void awaitLine(Process child, String expected) throws Exception {
-        CompletableFuture<Void> seen = CompletableFuture.runAsync(() -> {
-            StringBuilder output = new StringBuilder();
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.equals(expected)) return;
-                    output.append(line).append('\n');
-                    if (line.startsWith("ENDED ")) break;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("reading the child's output failed", e);
-            }
-            throw new IllegalStateException("the child never said \"" + expected + "\":\n" + output);
-        });
-        seen.get(120, TimeUnit.SECONDS);
     }
 }

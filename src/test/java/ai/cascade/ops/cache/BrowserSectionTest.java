@@ -6,24 +6,22 @@ import ai.cascade.ops.database.Database;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.FxWatchdog;
 import ai.cascade.ops.testing.TestServers;
-import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.testing.TestStage;
 import io.lettuce.core.XAddArgs;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
-import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import redis.embedded.RedisServer;
 
 import java.nio.charset.StandardCharsets;
@@ -44,8 +42,7 @@ class BrowserSectionTest {
     /** A key with a newline and a byte that is not UTF-8. */
     static final byte[] BINARY_KEY = {'t', ':', 'b', 'i', 'n', '\n', (byte) 0xff};
 
-    Stage stage;
-    BackgroundWork work;
+    @RegisterExtension final TestStage window = new TestStage(1400, 900);
     BrowserSection section;
 
     @BeforeAll
@@ -67,28 +64,16 @@ class BrowserSectionTest {
         redis.run("flush", c -> c.flushall());
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        Fx.showEmpty(stage, 1400, 900);
-    }
-
     @AfterEach
-    void stop() {
+    void hide() {
         if (section != null) Fx.run(section::hidden);
-        if (work != null) work.close();
     }
 
     private void open(RedisConnection as, KeySearch search) {
         RedisKeyspace keyspace = new RedisKeyspace(as);
-        Fx.run(() -> {
-            work = new BackgroundWork(4);
-            section = new BrowserSection(search == null ? new KeySearch(keyspace) : search, new KeyPreview(keyspace),
-                    new KeyDeletion(keyspace, KeyDeletionTest.connections(db, as), "test-profile"), work,
-                    new ConnectionProfile("test-profile", false, false, "", "", "", ""));
-            stage.getScene().setRoot(new StackPane(section.root()));
-            section.refresh();
-        });
+        section = window.open(4, work -> new BrowserSection(search == null ? new KeySearch(keyspace) : search, new KeyPreview(keyspace),
+                new KeyDeletion(keyspace, KeyDeletionTest.connections(db, as), "test-profile"), work,
+                new ConnectionProfile("test-profile", false, false, "", "", "", "")));
     }
 
     private void searchFor(FxRobot robot, String text) {

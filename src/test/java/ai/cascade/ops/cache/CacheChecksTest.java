@@ -8,16 +8,15 @@ import ai.cascade.ops.backend.Verdict;
 import ai.cascade.ops.config.CheckThresholds;
 import ai.cascade.ops.config.RedisAddress;
 import ai.cascade.ops.database.Database;
-import ai.cascade.ops.testing.TestServers;
+import ai.cascade.ops.testing.TestRedis;
 import ai.cascade.ops.ui.Figures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -30,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Redis' checks against a real Redis: the hit rate over an interval, memory, evictions, and keys that never expire. */
 class CacheChecksTest {
+    @RegisterExtension static final TestRedis server = new TestRedis("maxmemory", "maxmemory-policy");
     static RedisConnection redis;
     static Connections connections;
-    static String policyBefore;
     final CheckThresholds thresholds = CheckThresholds.defaults();
 
     /** Redis alone: these checks never touch Postgres. */
@@ -42,30 +41,13 @@ class CacheChecksTest {
 
     @BeforeAll
     static void connect() {
-        redis = TestServers.freshRedis();
+        redis = server.connection();
         connections = new RedisOnly(redis);
-        policyBefore = redis.run("policy", c -> c.configGet("maxmemory-policy").get("maxmemory-policy"));
-    }
-
-    @AfterAll
-    static void close() {
-        redis.close();
     }
 
     @BeforeEach
-    void empty() {
-        redis.run("flush", c -> {
-            c.flushall();
-            return c.configResetstat();   // "since start" figures count from here
-        });
-    }
-
-    @AfterEach
-    void restoreLimits() {
-        redis.run("restore", c -> {
-            c.configSet("maxmemory", "0");
-            return c.configSet("maxmemory-policy", policyBefore);
-        });
+    void countFromHere() {
+        redis.run("CONFIG RESETSTAT", c -> c.configResetstat());   // "since start" figures count from here
     }
 
     private CacheChecks checks() {
@@ -167,9 +149,10 @@ class CacheChecksTest {
 
     @Test
     void memoryAtTheLimitIsCriticalAndNoLimitIsOkWithThePolicyNamed() {
+        redis.run("no limit", c -> c.configSet("maxmemory", "0"));   // the test server starts with 512 MB
         Check unlimited = find(checks().run(CancelSignal.NONE, checks().reading()), "redis.memory");
         assertThat(unlimited.verdict()).isEqualTo(Verdict.OK);
-        assertThat(unlimited.figure()).contains("no limit set").contains("eviction policy " + policyBefore);
+        assertThat(unlimited.figure()).contains("no limit set").contains("eviction policy " + server.before("maxmemory-policy"));
 
         long used = Long.parseLong(CacheChecks.parseInfo(redis.run("info", c -> c.info("memory"))).get("used_memory"));
         redis.run("limit", c -> {

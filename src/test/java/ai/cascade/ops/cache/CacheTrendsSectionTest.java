@@ -7,23 +7,21 @@ import ai.cascade.ops.database.Database;
 import ai.cascade.ops.database.DatabaseTrends;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.TestServers;
+import ai.cascade.ops.testing.TestStage;
 import ai.cascade.ops.ui.TimeDisplay;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import javafx.scene.Scene;
 import javafx.scene.chart.LineChart;
 import javafx.scene.control.Label;
-import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 import redis.embedded.RedisServer;
 
@@ -42,7 +40,7 @@ class CacheTrendsSectionTest {
     static Database db;
     static RedisConnection redis;
 
-    Stage stage;
+    @RegisterExtension final TestStage window = new TestStage(1400, 900);
     CacheTrends trends;
     DatabaseTrends databaseTrends;
     CacheTrendsSection section;
@@ -65,30 +63,21 @@ class CacheTrendsSectionTest {
         redis.close();
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        stage.setScene(new Scene(new StackPane(), 1400, 900));
-        stage.show();
-    }
-
     @AfterEach
     void stop() throws InterruptedException {
         stopTraffic.set(true);
         if (traffic != null) traffic.join(10_000);
-        if (trends != null) trends.close();
-        if (databaseTrends != null) databaseTrends.close();
     }
 
     private void open(RedisConnection server) {
-        trends = new CacheTrends(new RedisKeyspace(server));
-        databaseTrends = new DatabaseTrends(new Connections() {
+        trends = window.closeAfter(new CacheTrends(new RedisKeyspace(server)));
+        databaseTrends = window.closeAfter(new DatabaseTrends(new Connections() {
             @Override public Database database() { return db; }
             @Override public RedisConnection redis() { return server; }
-        });
+        }));
         Fx.run(() -> {
             section = new CacheTrendsSection(trends, databaseTrends, new TimeDisplay(ZoneId.of("UTC")), CheckThresholds.defaults());
-            stage.getScene().setRoot(new StackPane(section.root()));
+            window.put(section.root());
             section.refresh();
             section.bar().intervalChoice().setValue(1);
         });
@@ -117,7 +106,7 @@ class CacheTrendsSectionTest {
     }
 
     private String text(String id) {
-        return Fx.read(() -> ((Label) stage.getScene().lookup(id)).getText());
+        return Fx.read(() -> ((Label) window.scene().lookup(id)).getText());
     }
 
     @Test
@@ -140,7 +129,7 @@ class CacheTrendsSectionTest {
         assertThat(text("#cache-trends-database")).startsWith("Postgres buffer cache hit rate");
         for (String chart : List.of("#cache-trends-hit-chart", "#cache-trends-ops-chart", "#cache-trends-memory-chart",
                 "#cache-trends-churn-chart", "#cache-trends-clients-chart", "#cache-trends-buffer-chart")) {
-            LineChart<?, ?> c = Fx.read(() -> (LineChart<?, ?>) stage.getScene().lookup(chart));
+            LineChart<?, ?> c = Fx.read(() -> (LineChart<?, ?>) window.scene().lookup(chart));
             assertThat(c).as(chart).isNotNull();
             assertThat(c.getAnimated()).as(chart + " animated").isFalse();
         }

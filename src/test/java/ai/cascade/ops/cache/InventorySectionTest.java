@@ -4,7 +4,7 @@ import ai.cascade.ops.database.Database;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.FxWatchdog;
 import ai.cascade.ops.testing.TestServers;
-import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.testing.TestStage;
 import ai.cascade.ops.ui.TimeDisplay;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
@@ -17,17 +17,14 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
-import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.time.Duration;
 import java.time.ZoneId;
@@ -45,8 +42,7 @@ class InventorySectionTest {
     static RedisConnection redis;
     static Database database;
 
-    Stage stage;
-    BackgroundWork work;
+    @RegisterExtension final TestStage window = new TestStage(1400, 900);
     InventorySection section;
 
     @BeforeAll
@@ -66,25 +62,10 @@ class InventorySectionTest {
         redis.run("flush", c -> c.flushall());
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        Fx.showEmpty(stage, 1400, 900);
-    }
-
-    @AfterEach
-    void stop() {
-        if (work != null) work.close();
-    }
-
     private void open(KeyInventory inventory) {
         RedisKeyspace keyspace = new RedisKeyspace(redis);
-        Fx.run(() -> {
-            work = new BackgroundWork(3);
-            section = new InventorySection(inventory, new PatternFreshness(database, keyspace), work, new TimeDisplay(ZoneId.of("UTC")));
-            stage.getScene().setRoot(new StackPane(section.root()));
-            section.refresh();
-        });
+        section = window.open(3, work -> new InventorySection(inventory, new PatternFreshness(database, keyspace), work,
+                new TimeDisplay(ZoneId.of("UTC"))));
     }
 
     @Test

@@ -3,7 +3,7 @@ package ai.cascade.ops.cache;
 import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.config.RedisAddress;
-import ai.cascade.ops.testing.TestServers;
+import ai.cascade.ops.testing.TestRedis;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.SetArgs;
@@ -12,12 +12,10 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -40,33 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The key inventory against a real Redis: exact counts, TTLs, memory, its own lookups, and no slowlog entries. */
 class KeyInventoryTest {
+    @RegisterExtension static final TestRedis server = new TestRedis("maxmemory-policy", "slowlog-log-slower-than");
     static RedisConnection redis;
     static RedisKeyspace keyspace;
-    static String policyBefore;
 
     @BeforeAll
     static void connect() {
-        redis = TestServers.freshRedis();
+        redis = server.connection();
         keyspace = new RedisKeyspace(redis);
-        policyBefore = redis.run("policy", c -> c.configGet("maxmemory-policy").get("maxmemory-policy"));
-    }
-
-    @AfterAll
-    static void close() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void empty() {
-        redis.run("flush", c -> c.flushall());
-    }
-
-    @AfterEach
-    void restore() {
-        redis.run("restore", c -> {
-            c.configSet("maxmemory-policy", policyBefore);
-            return c.configSet("slowlog-log-slower-than", "10000");
-        });
     }
 
     static RedisNode node() {

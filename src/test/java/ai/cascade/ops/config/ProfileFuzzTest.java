@@ -1,5 +1,6 @@
 package ai.cascade.ops.config;
 
+import ai.cascade.ops.testing.Unicode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -164,7 +165,7 @@ class ProfileFuzzTest {
     Arbitrary<String> passwords() {
         Arbitrary<String> awkward = Arbitraries.strings().withChars(AWKWARD).ofMinLength(1).ofMaxLength(20);
         // any code points, but whole ones: a lone surrogate is no character a person can type
-        Arbitrary<String> anyUnicode = Arbitraries.strings().all().ofMinLength(1).ofMaxLength(16).filter(ProfileFuzzTest::wholeCodePoints);
+        Arbitrary<String> anyUnicode = Arbitraries.strings().all().ofMinLength(1).ofMaxLength(16).filter(Unicode::wholeCodePoints);
         Arbitrary<String> emoji = Arbitraries.of("😀", "p@ss:w/rd?#", "%41", "%", "%%", "%zz", "+", "a+b", " ", "\u0000", "日本語パス",
                 "\u202eevil", "x".repeat(2_000), "😀".repeat(500));
         return Arbitraries.frequencyOf(Tuple.of(4, awkward), Tuple.of(3, anyUnicode), Tuple.of(1, emoji));
@@ -182,16 +183,5 @@ class ProfileFuzzTest {
                 "redis://h/x", "redis://[::1]:6379", "postgresql://u:p@h:5432/d?password=" + "x", "postgresql://%", "redis://%zz@h",
                 "postgresql://" + "h".repeat(10_000), "redis://" + "a".repeat(10_000) + "@h", "\u0000", " ", "https://serenissima.ai/api");
         return Arbitraries.frequencyOf(Tuple.of(3, awkward), Tuple.of(2, anyUnicode), Tuple.of(4, shaped), Tuple.of(1, known));
-    }
-
-    private static boolean wholeCodePoints(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
-                i++;
-            } else if (Character.isLowSurrogate(c)) return false;
-        }
-        return true;
     }
 }

@@ -3,6 +3,7 @@ package ai.cascade.ops.database;
 import ai.cascade.ops.backend.BackendException;
 import ai.cascade.ops.backend.CancelSignal;
 import ai.cascade.ops.testing.TestServers;
+import ai.cascade.ops.testing.Unicode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -143,7 +144,7 @@ class CsvExportFuzzTest {
         Arbitrary<String> awkward = Arbitraries.strings().withChars("=+-@\t\r\n,\"' ;a1é\u202e").ofMaxLength(12)
                 .map(s -> s.replace("1", "😀"));   // withChars would split the emoji into lone surrogates
         Arbitrary<String> anyUnicode = Arbitraries.strings().all().ofMaxLength(12)
-                .map(s -> s.replace("\u0000", "")).filter(CsvExportFuzzTest::wholeCodePoints);
+                .map(s -> s.replace("\u0000", "")).filter(Unicode::wholeCodePoints);
         Arbitrary<String> formulas = Arbitraries.of("=1+1", "+1", "-1", "@SUM(A1)", "=HYPERLINK(\"http://x\")", "\t=1", "\r=1",
                 " =1", "'=1", "=", "\"=1\"", "a,b", "a\r\nb", "x".repeat(100_000));
         return Arbitraries.frequencyOf(Tuple.of(4, awkward), Tuple.of(3, anyUnicode), Tuple.of(1, formulas));
@@ -157,16 +158,5 @@ class CsvExportFuzzTest {
                         "é".repeat(126), "é".repeat(128), "😀".repeat(63), "😀".repeat(64))));
         return segment.list().ofMinSize(1).ofMaxSize(3).map(parts -> String.join("/", parts))
                 .map(p -> p.startsWith("../..") ? p.substring(3) : p);
-    }
-
-    private static boolean wholeCodePoints(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
-                i++;
-            } else if (Character.isLowSurrogate(c)) return false;
-        }
-        return true;
     }
 }

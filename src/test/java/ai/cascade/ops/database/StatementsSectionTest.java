@@ -1,23 +1,18 @@
 package ai.cascade.ops.database;
 
-import ai.cascade.ops.ui.PageSection;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.TestServers;
-import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.testing.TestStage;
 import ai.cascade.ops.ui.TimeDisplay;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
-import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,8 +30,7 @@ class StatementsSectionTest {
     static String url;
     static Database db;
 
-    Stage stage;
-    BackgroundWork work;
+    @RegisterExtension final TestStage window = new TestStage(1300, 900);
 
     @BeforeAll
     static void setUp() throws SQLException {
@@ -55,28 +49,6 @@ class StatementsSectionTest {
         db.close();
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        stage.setScene(new Scene(new StackPane(), 1300, 900));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() {
-        if (work != null) work.close();
-    }
-
-    private <S extends PageSection> S show(java.util.function.Function<BackgroundWork, S> make) {
-        return Fx.read(() -> {
-            work = new BackgroundWork(2);
-            S section = make.apply(work);
-            stage.getScene().setRoot(new StackPane(section.root()));
-            section.refresh();
-            return section;
-        });
-    }
-
     private int rowOf(StatementsSection section, String fragment) {
         return Fx.read(() -> {
             var items = section.table().getItems();
@@ -87,7 +59,7 @@ class StatementsSectionTest {
 
     @Test
     void theTopStatementsAreListedAndTheChosenOneIsExplainedAndAnalyzedReadOnly(FxRobot robot) {
-        StatementsSection section = show(w -> new StatementsSection(new StatementStats(new StatementStatsTest.PostgresOnly(db)), w,
+        StatementsSection section = window.open(2, w -> new StatementsSection(new StatementStats(new StatementStatsTest.PostgresOnly(db)), w,
                 new TimeDisplay(ZoneId.of("UTC"))));
         Fx.until(BOUND, "the probe statement listed", () -> rowOf(section, "FROM section_probe") >= 0);
         int row = rowOf(section, "FROM section_probe");
@@ -110,7 +82,7 @@ class StatementsSectionTest {
     void withoutTheExtensionTheTabShowsHowToEnableIt() {
         String bare = TestServers.freshDatabaseUrl("statements_section_bare");
         try (Database other = TestServers.open(bare)) {
-            StatementsSection section = show(w -> new StatementsSection(new StatementStats(new StatementStatsTest.PostgresOnly(other)), w,
+            StatementsSection section = window.open(2, w -> new StatementsSection(new StatementStats(new StatementStatsTest.PostgresOnly(other)), w,
                     new TimeDisplay(ZoneId.of("UTC"))));
             Fx.until(BOUND, "the how-to shown", () -> section.root().lookup("#statements-how-to").isVisible());
             Node body = Fx.read(() -> section.root().lookup("#statements-body"));
@@ -122,7 +94,7 @@ class StatementsSectionTest {
 
     @Test
     void theSpaceTabListsTablesLargestFirst() {
-        SpaceSection section = show(w -> new SpaceSection(new SpaceReport(new StatementStatsTest.PostgresOnly(db)), w));
+        SpaceSection section = window.open(2, w -> new SpaceSection(new SpaceReport(new StatementStatsTest.PostgresOnly(db)), w));
         Fx.until(BOUND, "tables listed", () -> section.tree().getRoot() != null && !section.tree().getRoot().getChildren().isEmpty());
         assertThat(Fx.read(() -> section.tree().getRoot().getChildren().stream().map(i -> i.getValue().name()).toList()))
                 .contains("public.section_probe");
@@ -130,7 +102,7 @@ class StatementsSectionTest {
 
     @Test
     void thePoolTabShowsTheConsolesApplicationAndStopsRefreshingWhenHidden() {
-        PoolSection section = show(w -> new PoolSection(new PoolReport(new StatementStatsTest.PostgresOnly(db)), w));
+        PoolSection section = window.open(2, w -> new PoolSection(new PoolReport(new StatementStatsTest.PostgresOnly(db)), w));
         Fx.until(BOUND, "connections by application listed",
                 () -> section.byApplication().getItems().stream().anyMatch(u -> u.name().equals("cascade-ops-test")));
         Fx.run(section::hidden);
@@ -138,7 +110,7 @@ class StatementsSectionTest {
 
     @Test
     void theWindowSinceTheFirstSnapshotShowsOnlyTheCallsMadeAfterTheTabOpened() throws SQLException {
-        StatementsSection section = show(w -> new StatementsSection(new StatementStats(new StatementStatsTest.PostgresOnly(db)), w,
+        StatementsSection section = window.open(2, w -> new StatementsSection(new StatementStats(new StatementStatsTest.PostgresOnly(db)), w,
                 new TimeDisplay(ZoneId.of("UTC"))));
         Fx.until(BOUND, "the probe statement listed", () -> rowOf(section, "FROM section_probe") >= 0);
         try (Connection c = TestServers.admin(url).getConnection(); Statement st = c.createStatement()) {

@@ -4,20 +4,17 @@ import ai.cascade.ops.backend.Connections;
 import ai.cascade.ops.cache.RedisConnection;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.TestServers;
+import ai.cascade.ops.testing.TestStage;
 import ai.cascade.ops.ui.TimeDisplay;
-import javafx.scene.Scene;
 import javafx.scene.chart.LineChart;
 import javafx.scene.control.Label;
-import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.net.ServerSocket;
@@ -34,7 +31,7 @@ class TrendsSectionTest {
     private static final Duration BOUND = Duration.ofSeconds(30);
     static Database db;
 
-    Stage stage;
+    @RegisterExtension final TestStage window = new TestStage(1400, 900);
     DatabaseTrends trends;
     TrendsSection section;
 
@@ -48,31 +45,19 @@ class TrendsSectionTest {
         db.close();
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        stage.setScene(new Scene(new StackPane(), 1400, 900));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() {
-        if (trends != null) trends.close();
-    }
-
     private void open(Database database) {
         open(new AtomicReference<>(database));
     }
 
     private void open(AtomicReference<Database> server) {
-        trends = new DatabaseTrends(new Connections() {
+        trends = window.closeAfter(new DatabaseTrends(new Connections() {
             @Override public Database database() { return server.get(); }
             @Override public RedisConnection redis() { throw new IllegalStateException("the trends use no Redis"); }
-        });
+        }));
         Fx.run(() -> {
             section = new TrendsSection(trends, new TimeDisplay(ZoneId.of("UTC")));
             DatabaseView view = new DatabaseView(List.of(section));
-            stage.getScene().setRoot(new StackPane(view.root()));
+            window.put(view.root());
             view.refresh();   // shows the only tab: sampling starts
             section.intervalChoice().setValue(1);
         });
@@ -84,10 +69,10 @@ class TrendsSectionTest {
 
         Fx.until(BOUND, "three samples charted", () -> section.sessionPoints() >= 3 && section.transactionPoints() >= 2);
         assertThat(trends.intervalSeconds()).isEqualTo(1);
-        assertThat(Fx.read(() -> ((Label) stage.getScene().lookup("#trends-sessions")).getText())).contains("connected").contains("idle");
-        assertThat(Fx.read(() -> ((Label) stage.getScene().lookup("#trends-transactions")).getText())).contains("commits/s");
+        assertThat(Fx.read(() -> ((Label) window.scene().lookup("#trends-sessions")).getText())).contains("connected").contains("idle");
+        assertThat(Fx.read(() -> ((Label) window.scene().lookup("#trends-transactions")).getText())).contains("commits/s");
         for (String chart : List.of("#trends-sessions-chart", "#trends-transactions-chart", "#trends-tuples-chart", "#trends-cache-chart")) {
-            LineChart<?, ?> c = Fx.read(() -> (LineChart<?, ?>) stage.getScene().lookup(chart));
+            LineChart<?, ?> c = Fx.read(() -> (LineChart<?, ?>) window.scene().lookup(chart));
             assertThat(c.getAnimated()).as(chart + " animated").isFalse();
             assertThat(c.getCreateSymbols()).as(chart + " symbols").isFalse();
         }

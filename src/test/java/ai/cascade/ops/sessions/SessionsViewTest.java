@@ -7,24 +7,20 @@ import ai.cascade.ops.sessions.SessionFixtures.TestConnections;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.FxWatchdog;
 import ai.cascade.ops.testing.TestServers;
-import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.testing.TestStage;
 import ai.cascade.ops.ui.TimeDisplay;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
-import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -46,8 +42,7 @@ class SessionsViewTest {
     static int foscari, contarini;
     static final long EXP = Instant.now().getEpochSecond() + 7200;
 
-    Stage stage;
-    BackgroundWork work;
+    @RegisterExtension final TestStage window = new TestStage(1400, 900);
     SessionsView view;
     final List<String> opened = new CopyOnWriteArrayList<>();
 
@@ -68,13 +63,6 @@ class SessionsViewTest {
         redis.close();
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        stage.setScene(new Scene(new StackPane(), 1400, 900));
-        stage.show();
-    }
-
     @BeforeEach
     void sessions() {
         redis.run("fixture", c -> {
@@ -85,11 +73,6 @@ class SessionsViewTest {
         });
     }
 
-    @AfterEach
-    void stop() {
-        if (work != null) work.close();
-    }
-
     private void open(Database login) {
         open(login, redis);
     }
@@ -97,12 +80,11 @@ class SessionsViewTest {
     private void open(Database login, RedisConnection redisLogin) {
         TestConnections connections = new TestConnections(login, redisLogin);
         Fx.run(() -> {
-            work = new BackgroundWork(4);
             view = new SessionsView(new LiveSessions(connections), new SessionRevoker(connections, "test-profile"),
-                    new RedisSupportActions(connections, "test-profile"), new Collaborations(connections), work,
+                    new RedisSupportActions(connections, "test-profile"), new Collaborations(connections), window.work(4),
                     new TimeDisplay(ZoneId.of("UTC")), opened::add, new ConnectionProfile("test-profile", false, false, "", "", "", ""),
                     60, s -> { });
-            stage.getScene().setRoot(new StackPane(view.root()));
+            window.put(view.root());
             view.refresh();
         });
         Fx.until(BOUND, "three sessions listed", () -> view.table().getItems().size() == 3);
@@ -237,11 +219,10 @@ class SessionsViewTest {
         });
         TestConnections connections = new TestConnections(db, redis);
         Fx.run(() -> {
-            work = new BackgroundWork(4);
             view = new SessionsView(new LiveSessions(connections), new SessionRevoker(connections, "p"), new RedisSupportActions(connections, "p"),
-                    new Collaborations(connections), work, new TimeDisplay(ZoneId.of("UTC")), opened::add,
+                    new Collaborations(connections), window.work(4), new TimeDisplay(ZoneId.of("UTC")), opened::add,
                     new ConnectionProfile("p", false, false, "", "", "", ""), 60, s -> { });
-            stage.getScene().setRoot(new StackPane(view.root()));
+            window.put(view.root());
         });
         try (FxWatchdog watchdog = FxWatchdog.start()) {
             Fx.run(view::refresh);

@@ -7,7 +7,7 @@ import ai.cascade.ops.database.Database;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.FxWatchdog;
 import ai.cascade.ops.testing.TestServers;
-import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.testing.TestStage;
 import ai.cascade.ops.ui.FactList;
 import ai.cascade.ops.ui.LoadPane;
 import ai.cascade.ops.ui.TimeDisplay;
@@ -15,21 +15,17 @@ import ai.cascade.ops.users.UserDetailFixtures.TestConnections;
 import ai.cascade.ops.venice.VeniceHttp;
 import javafx.scene.Node;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -56,11 +52,9 @@ class UserDetailPaneTest {
     static RedisConnection redis;
     static UserDetailFixtures.Users users;
 
-    Stage stage;
-    BackgroundWork work;
+    @RegisterExtension final TestStage window = new TestStage(480, 1000);
     UserDetailPane pane;
     final TimeDisplay time = new TimeDisplay(ZoneId.of("Europe/Rome"));   // UTC+1 in January
-    final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     @BeforeAll
     static void setUp() {
@@ -76,24 +70,10 @@ class UserDetailPaneTest {
         redis.close();
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        stage.setScene(new Scene(new StackPane(), 480, 1000));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        if (work != null) work.close();
-        for (AutoCloseable c : closeAfter) c.close();
-    }
-
     private void open(Connections connections) {
         Fx.run(() -> {
-            work = new BackgroundWork(4);
-            pane = new UserDetailPane(new UserDetails(connections, "test-profile"), work, time);
-            stage.getScene().setRoot(new StackPane(pane.root()));
+            pane = new UserDetailPane(new UserDetails(connections, "test-profile"), window.work(4), time);
+            window.put(pane.root());
         });
     }
 
@@ -149,7 +129,7 @@ class UserDetailPaneTest {
     @Test
     void withRedisDownTheLoginPartShowsItsErrorAndRetryWhileTheAccountAndCollaborationsShow() {
         RedisConnection gone = UserDetailFixtures.redisNowhere();
-        closeAfter.add(gone);
+        window.closeAfter(gone);
         open(new TestConnections(db, gone, null, null));
         try (FxWatchdog watchdog = FxWatchdog.start()) {
             showAndSettle(users.foscari(), FOSCARI, CUSTOMER);
@@ -185,7 +165,7 @@ class UserDetailPaneTest {
     void whenTheViewCannotBeRecordedEveryPartShowsWhyAndNoPersonalDataUntilARetrySucceeds() {
         redis.run("fixture", c -> c.setex("cascade:session:" + users.foscari(), 3600, sessionJson(users.foscari())));
         Database kim = UserDetailFixtures.login(url, "kim_unassigned", null);
-        closeAfter.add(kim);
+        window.closeAfter(kim);
         open(new TestConnections(kim, redis, null, null));
 
         showAndSettle(users.foscari(), FOSCARI, CUSTOMER);
@@ -230,7 +210,9 @@ class UserDetailPaneTest {
         stripeServer.start();
         veniceServer.start();
         VeniceHttp venice = new VeniceHttp(veniceServer.url("/api").toString());
-        closeAfter.addAll(List.of(venice, stripeServer, veniceServer));
+        window.closeAfter(venice);
+        window.closeAfter(stripeServer);
+        window.closeAfter(veniceServer);
         String base = stripeServer.url("/").toString();
         StripeAccess stripe = new StripeAccess("sk_test_51HxExampleKeyForTests00000000004321", base.substring(0, base.length() - 1));
         open(new TestConnections(db, redis, stripe, venice));
