@@ -49,15 +49,21 @@ public final class ReasonPrompt {
         Label reasonProblem = new Label();
         reasonProblem.setId("reason-problem");
         reasonProblem.setWrapText(true);
-        reasonProblem.getStyleClass().add("text-danger");
+        reasonProblem.getStyleClass().add(atlantafx.base.theme.Styles.DANGER);   // the theme colours it; a dialog has no console.css
         reasonProblem.textProperty().bind(Bindings.createStringBinding(
                 () -> reason.getText().isBlank() ? "" : java.util.Objects.requireNonNullElse(AuditReason.problem(reason.getText()), ""),
                 reason.textProperty()));
         reasonProblem.managedProperty().bind(reasonProblem.textProperty().isNotEmpty());
         reasonProblem.visibleProperty().bind(reasonProblem.managedProperty());
         VBox box = new VBox(8);
+        box.setPrefWidth(420);
         if (extra != null) box.getChildren().add(extra);
         box.getChildren().addAll(new Label("Reason:"), reason, reasonProblem);
+        // The dialog was sized without the message: grow (or shrink) it so the message is read whole.
+        reasonProblem.textProperty().addListener((o, was, now) -> {
+            if (d.getDialogPane().getScene() != null && d.getDialogPane().getScene().getWindow() != null)
+                d.getDialogPane().getScene().getWindow().sizeToScene();
+        });
         if (profile.production())
             box.getChildren().addAll(new Label("This is the PRODUCTION profile. Type its name, " + profile.name() + ", to confirm:"), typed);
         d.getDialogPane().setContent(box);

@@ -266,6 +266,10 @@ class SubscriptionEditDialogTest {
         type("edit-reason", "   ");
         assertThat(enabled("edit-apply")).as("blank is no reason").isFalse();
         assertThat(text("edit-summary")).contains("Cancel at period end: no → yes");
+        type("edit-reason", "x".repeat(2_001));
+        assertThat(enabled("edit-apply")).as("longer than the audit log keeps").isFalse();
+        assertThat(text("applyHint")).as("a disabled Apply says why").contains("2,001 characters").contains("shorten it");
+        snapshot(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "subscription-edit-long-reason.png"));
         type("edit-reason", "customer leaves at renewal");
         assertThat(enabled("edit-apply")).isTrue();
 

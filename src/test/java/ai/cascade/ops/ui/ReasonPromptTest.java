@@ -52,6 +52,8 @@ class ReasonPromptTest {
         // A NUL never reaches the prompt's reason: JavaFX's text field drops control characters as they are typed.
         check("stolen \uD83D", true, "broken character");
         check("x".repeat(2001), true, "2,001 characters");
+        check("stolen \uD83D", true, "broken character");
+        snapshot(java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "reason-prompt-broken-character.png"));
         check("  lost laptop  ", false, "");
 
         Fx.run(() -> action().fire());
@@ -77,5 +79,15 @@ class ReasonPromptTest {
         for (Node n : pane().lookupAll(".button"))
             if (n instanceof Button b && ButtonBar.getButtonData(b) == ButtonBar.ButtonData.OK_DONE) return b;
         throw new AssertionError("no action button");
+    }
+
+    /** A picture for people reviewing the prompt (not asserted). */
+    private void snapshot(java.nio.file.Path file) {
+        var image = Fx.read(() -> pane().getScene().snapshot(null));
+        try {
+            javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(image, null), "png", file.toFile());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
