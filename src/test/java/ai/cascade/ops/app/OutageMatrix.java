@@ -168,7 +168,9 @@ abstract class OutageMatrix {
 
     /** Back to connected, and a reload of the page succeeds, without restarting the console. */
     private void assertRecovers() {
+        long since = System.nanoTime();
         ConsoleHarness.awaitState(console, backend(), Health.State.CONNECTED, Duration.ofSeconds(15));
+        System.out.printf("OUTAGE %s connected again after %d ms%n", backend(), (System.nanoTime() - since) / 1_000_000);
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         List<String> problems;
         do {
