@@ -2,7 +2,7 @@ package ai.cascade.ops.cache;
 
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.TestServers;
-import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.testing.TestStage;
 import ai.cascade.ops.ui.TimeDisplay;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SetArgs;
@@ -11,16 +11,14 @@ import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TextArea;
-import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.time.Duration;
 import java.time.ZoneId;
@@ -38,8 +36,7 @@ class SlowlogSectionTest {
     static RedisConnection redis;
     static String slowerThanBefore;
 
-    Stage stage;
-    BackgroundWork work;
+    @RegisterExtension final TestStage window = new TestStage(1400, 900);
     SlowlogSection section;
 
     @BeforeAll
@@ -53,15 +50,8 @@ class SlowlogSectionTest {
         redis.close();
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        Fx.showEmpty(stage, 1400, 900);
-    }
-
     @AfterEach
     void stop() {
-        if (work != null) work.close();
         redis.run("restore", c -> {
             c.configSet("slowlog-log-slower-than", slowerThanBefore);
             return c.slowlogReset();
@@ -69,12 +59,7 @@ class SlowlogSectionTest {
     }
 
     private void open() {
-        Fx.run(() -> {
-            work = new BackgroundWork(2);
-            section = new SlowlogSection(new SlowLog(new RedisKeyspace(redis)), work, new TimeDisplay(ZoneId.of("UTC")));
-            stage.getScene().setRoot(new StackPane(section.root()));
-            section.refresh();
-        });
+        section = window.open(2, work -> new SlowlogSection(new SlowLog(new RedisKeyspace(redis)), work, new TimeDisplay(ZoneId.of("UTC"))));
         Fx.until(BOUND, "the slowlog read", () -> section.report() != null);
     }
 

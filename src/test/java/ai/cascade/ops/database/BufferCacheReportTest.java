@@ -7,6 +7,7 @@ import ai.cascade.ops.config.CheckThresholds;
 import ai.cascade.ops.database.BufferCacheReport.Blocks;
 import ai.cascade.ops.database.BufferCacheReport.IndexRow;
 import ai.cascade.ops.database.BufferCacheReport.TableRow;
+import ai.cascade.ops.testing.AdminSql;
 import ai.cascade.ops.testing.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,20 +35,13 @@ class BufferCacheReportTest {
     static void setUp() throws SQLException {
         url = TestServers.freshDatabaseUrl("buffer_cache");
         db = TestServers.open(url);
-        exec("CREATE TABLE warm(id int PRIMARY KEY, note text) WITH (autovacuum_enabled = false)",
+        AdminSql.execAndFlushStats(url, "CREATE TABLE warm(id int PRIMARY KEY, note text) WITH (autovacuum_enabled = false)",
                 "INSERT INTO warm SELECT g, 'note ' || g FROM generate_series(1, 5000) g");
     }
 
     @AfterAll
     static void tearDown() {
         db.close();
-    }
-
-    private static void exec(String... sql) throws SQLException {
-        try (Connection c = TestServers.admin(url).getConnection(); Statement st = c.createStatement()) {
-            for (String s : sql) st.execute(s);
-            st.execute("SELECT pg_stat_force_next_flush()");   // this session's counts reach the views when it goes idle
-        }
     }
 
     private static BufferCacheReport report() {
@@ -85,7 +79,8 @@ class BufferCacheReportTest {
 
     @Test
     void sinceResetFiguresAreThoseOfPgStatioForTablesAndIndexes() throws SQLException {
-        exec("SELECT count(*) FROM warm", "SELECT note FROM warm WHERE id = 42", "SELECT note FROM warm WHERE id = 4242");
+        AdminSql.execAndFlushStats(url, "SELECT count(*) FROM warm", "SELECT note FROM warm WHERE id = 42",
+                "SELECT note FROM warm WHERE id = 4242");
 
         BufferCacheReport.Result r = report().read(CancelSignal.NONE);
         Blocks[] oracle = statio("warm");
@@ -109,12 +104,13 @@ class BufferCacheReportTest {
     void aTableWhoseReadsMissTheCacheIsFlaggedFirstAndTheWindowSinceTheLastRefreshIsItsDelta() throws SQLException {
         // ~40 MB through CREATE TABLE AS (bulk-write ring), scanned with a seq scan over a quarter of shared_buffers
         // or more (bulk-read ring): its pages come from outside shared buffers, so blks_read grows.
-        exec("CREATE TABLE cold WITH (autovacuum_enabled = false) AS SELECT g AS id, repeat('v', 200) AS pad FROM generate_series(1, 180000) g");
+        AdminSql.execAndFlushStats(url, "CREATE TABLE cold WITH (autovacuum_enabled = false) AS "
+                + "SELECT g AS id, repeat('v', 200) AS pad FROM generate_series(1, 180000) g");
         BufferCacheReport report = report();
         report.read(CancelSignal.NONE);
         Blocks before = statio("cold")[0];
 
-        exec("SELECT count(*) FROM cold");
+        AdminSql.execAndFlushStats(url, "SELECT count(*) FROM cold");
         BufferCacheReport.Result r = report.read(CancelSignal.NONE);
         Blocks after = statio("cold")[0];
 
@@ -151,7 +147,7 @@ class BufferCacheReportTest {
             sql[3 * i + 1] = "INSERT INTO many_" + i + " VALUES (" + i + ")";
             sql[3 * i + 2] = "SELECT count(*) FROM many_" + i;
         }
-        exec(sql);
+        AdminSql.execAndFlushStats(url, sql);
         BufferCacheReport.Result r = report().read(CancelSignal.NONE);
         assertThat(r.sinceReset().tables()).hasSize(BufferCacheReport.LIMIT);
         assertThat(r.sinceReset().tablesRead()).as("every table read counts, shown or not").isGreaterThanOrEqualTo(230);
@@ -159,8 +155,8 @@ class BufferCacheReportTest {
 
     @Test
     void theMonitoringLoginCanReadIt() throws SQLException {
-        exec("DROP ROLE IF EXISTS buffer_cache_monitor", "CREATE ROLE buffer_cache_monitor LOGIN");
-        exec("SELECT * FROM warm WHERE id = 7");
+        AdminSql.execAndFlushStats(url, "DROP ROLE IF EXISTS buffer_cache_monitor", "CREATE ROLE buffer_cache_monitor LOGIN");
+        AdminSql.execAndFlushStats(url, "SELECT * FROM warm WHERE id = 7");
         try (Database monitor = TestServers.open(url.replace("postgres@", "buffer_cache_monitor@"))) {
             BufferCacheReport.Result r = new BufferCacheReport(new Connections() {
                 @Override public Database database() { return monitor; }
@@ -173,9 +169,9 @@ class BufferCacheReportTest {
     @Test
     void aStatisticsResetBetweenRefreshesCountsBothWindowsFromTheReset() throws SQLException {
         BufferCacheReport report = report();
-        exec("SELECT count(*) FROM warm");
+        AdminSql.execAndFlushStats(url, "SELECT count(*) FROM warm");
         report.read(CancelSignal.NONE);
-        exec("SELECT pg_stat_reset()", "SELECT count(*) FROM warm");
+        AdminSql.execAndFlushStats(url, "SELECT pg_stat_reset()", "SELECT count(*) FROM warm");
         BufferCacheReport.Result r = report.read(CancelSignal.NONE);
         assertThat(r.note()).contains("reset");
         assertThat(r.sinceRefresh()).isEqualTo(r.sinceReset());

@@ -12,15 +12,13 @@ import ai.cascade.ops.config.Tier;
 import ai.cascade.ops.database.Database;
 import ai.cascade.ops.testing.Fx;
 import ai.cascade.ops.testing.TestServers;
-import ai.cascade.ops.ui.BackgroundWork;
+import ai.cascade.ops.testing.TestStage;
 import ai.cascade.ops.ui.TimeDisplay;
 import javafx.scene.Node;
 import javafx.scene.Parent;
-import javafx.scene.Scene;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.layout.StackPane;
-import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -28,9 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -59,8 +57,7 @@ class OverviewViewTest {
     static Connections connections;
     static String policyBefore;
 
-    Stage stage;
-    BackgroundWork work;
+    @RegisterExtension final TestStage window = new TestStage(1400, 900);
     HealthWatch watch;
     final List<Check> opened = new CopyOnWriteArrayList<>();
     final ExecutorService sleeper = Executors.newSingleThreadExecutor();
@@ -88,13 +85,6 @@ class OverviewViewTest {
         redis.close();
     }
 
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        stage.setScene(new Scene(new StackPane(new Label("Another page")), 1400, 900));
-        stage.show();
-    }
-
     @BeforeEach
     void cleanRedis() {
         redis.run("fixture", c -> {
@@ -107,7 +97,6 @@ class OverviewViewTest {
     @AfterEach
     void stop() throws Exception {
         if (watch != null) watch.close();
-        if (work != null) work.close();
         Statement q = longQuery;
         if (q != null) q.cancel();
         sleeper.shutdownNow();
@@ -133,12 +122,9 @@ class OverviewViewTest {
     }
 
     private OverviewView overview() {
-        return Fx.read(() -> {
-            work = new BackgroundWork(4);
-            return new OverviewView(watch, new OverviewFigures(connections),
-                    new RevenueSummary(connections, List.of(new Tier("maestro", "price_maestro", "month", "eur", 2900))),
-                    work, new TimeDisplay(ZoneId.of("UTC")), opened::add);
-        });
+        return Fx.read(() -> new OverviewView(watch, new OverviewFigures(connections),
+                new RevenueSummary(connections, List.of(new Tier("maestro", "price_maestro", "month", "eur", 2900))),
+                window.work(4), new TimeDisplay(ZoneId.of("UTC")), opened::add));
     }
 
     /** A query that runs until the test ends, on a connection of its own. */
@@ -167,7 +153,7 @@ class OverviewViewTest {
         startWatch(Duration.ofMillis(500)).start();
         OverviewView view = overview();
         Fx.run(() -> {
-            stage.getScene().setRoot(new StackPane(view.root()));
+            window.put(view.root());
             view.refresh();
         });
 
@@ -197,8 +183,9 @@ class OverviewViewTest {
     void aCheckTurningRedWhileAnotherPageIsShownRaisesOneNotification() {
         startWatch(Duration.ofMillis(300));
         OverviewView view = overview();
+        window.put(new Label("Another page"));
         Fx.run(view::root);   // built and listening, never shown: the stage shows "Another page"
-        AlarmNotifier notifier = new AlarmNotifier(() -> stage, opened::add, false);
+        AlarmNotifier notifier = new AlarmNotifier(window::stage, opened::add, false);
         List<String> notified = new CopyOnWriteArrayList<>();
         AtomicInteger runs = new AtomicInteger();
         watch.addListener(r -> {
@@ -219,7 +206,7 @@ class OverviewViewTest {
         assertThat(watch.latest().orElseThrow().checks()).anyMatch(c -> c.id().equals("redis.memory") && c.verdict() == Verdict.CRITICAL);
         Fx.until(BOUND, "the notification shown over the window", () -> notificationTexts().contains("Redis: Memory vs maxmemory"));
         assertThat(Fx.read(notifier::shownCount)).isEqualTo(notified.size());
-        assertThat(Fx.read(() -> ((Label) ((StackPane) stage.getScene().getRoot()).getChildren().get(0)).getText())).isEqualTo("Another page");
+        assertThat(Fx.read(() -> ((Label) ((StackPane) window.scene().getRoot()).getChildren().get(0)).getText())).isEqualTo("Another page");
     }
 
     private static Hyperlink openLinkOf(OverviewView view, String id) {

@@ -3,6 +3,7 @@ package ai.cascade.ops.sessions;
 import ai.cascade.ops.cache.RedisConnection;
 import ai.cascade.ops.database.Database;
 import ai.cascade.ops.sessions.SessionFixtures.TestConnections;
+import ai.cascade.ops.testing.ChildJvm;
 import ai.cascade.ops.testing.TestServers;
 import io.lettuce.core.SetArgs;
 import org.junit.jupiter.api.AfterAll;
@@ -10,16 +11,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,9 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -87,7 +83,7 @@ class RevokeCrashTest {
                 reported = awaitRevokes(child, afterRevoked);
                 LockSupport.parkNanos(extraNanos);
             } finally {
-                kill(child);
+                ChildJvm.kill(child);
             }
             Tally t = assertEachUntouchedOrRevoked(sessions, at);
             assertThat(t.revoked).as(at + ": each session the child reported revoked is revoked").containsAll(reported);
@@ -194,42 +190,18 @@ class RevokeCrashTest {
     }
 
     private static Process child(String redisUrl, int first, int count) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RevokerChild.class.getName(), url, redisUrl,
-                String.valueOf(first), String.valueOf(count))
-                .redirectErrorStream(true).start();
+        return ChildJvm.start(RevokerChild.class, url, redisUrl, String.valueOf(first), String.valueOf(count));
     }
 
-    private static void kill(Process child) throws InterruptedException {
-        child.destroyForcibly();
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the killed child is gone").isTrue();
-        assertThat(child.exitValue()).as("died of SIGKILL").isEqualTo(128 + 9);
-    }
-
-    /** Reads the child's output until it has reported {@code n} revokes; its output is in the failure otherwise. */
+    /** Reads the child's output until it has reported {@code n} revokes; a child that ends first fails with its output. */
     private static List<Integer> awaitRevokes(Process child, int n) throws Exception {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) lines.add(line);
-            } catch (IOException ignored) {
-                // the child died
-            }
-            lines.add("<end of output>");
-        }, "revoker-child-output");
-        reader.setDaemon(true);
-        reader.start();
         List<Integer> revoked = new ArrayList<>();
-        StringBuilder seen = new StringBuilder();
-        boolean ready = false;
-        while (!ready || revoked.size() < n) {
-            String line = lines.poll(120, TimeUnit.SECONDS);
-            if (line == null || line.equals("<end of output>") || line.equals("ENDED") || line.startsWith("NOT-REVOKED"))
-                throw new AssertionError("the child stopped before " + n + " revokes (" + line + "):\n" + seen);
-            seen.append(line).append('\n');
-            if (line.equals("READY")) ready = true;
-            else if (line.startsWith("REVOKED ")) revoked.add(Integer.parseInt(line.split(" ")[1]));
-        }
+        // READY comes before any REVOKED line, so it is where a wait for no revokes ends
+        String last = ChildJvm.awaitLine(child, "READY and " + n + " REVOKED lines", line -> {
+            if (line.startsWith("REVOKED ")) revoked.add(Integer.parseInt(line.split(" ")[1]));
+            return line.startsWith("NOT-REVOKED") || (line.equals("READY") || line.startsWith("REVOKED ")) && revoked.size() >= n;
+        });
+        assertThat(last).as("the child stopped after " + revoked.size() + " of " + n + " revokes").doesNotStartWith("NOT-REVOKED");
         return revoked;
     }
 
@@ -244,7 +216,7 @@ class RevokeCrashTest {
             try {
                 assertThat(proxy.held.await(120, TimeUnit.SECONDS)).as("the proxy reached " + hold).isTrue();
             } finally {
-                kill(child);
+                ChildJvm.kill(child);
             }
         }
         return s;

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,24 +50,32 @@ public final class ChildJvm {
 
     /**
      * Reads the child's output until {@code expected}; fails with its whole output when it ends, or says a line
-     * starting with "ENDED ", without it, and after a generous 120 s.
+     * "ENDED" or starting with "ENDED ", without it, and after a generous 120 s.
      */
     public static void awaitLine(Process child, String expected) throws Exception {
-        CompletableFuture<Void> seen = CompletableFuture.runAsync(() -> {
+        awaitLine(child, "\"" + expected + "\"", expected::equals);
+    }
+
+    /**
+     * As {@link #awaitLine(Process, String)}, for the first line {@code wanted} accepts ({@code what} names it in the
+     * failure); {@code wanted} sees every line before it in turn, so it may also collect them. Returns that line.
+     */
+    public static String awaitLine(Process child, String what, Predicate<String> wanted) throws Exception {
+        CompletableFuture<String> seen = CompletableFuture.supplyAsync(() -> {
             StringBuilder output = new StringBuilder();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    if (line.equals(expected)) return;
+                    if (wanted.test(line)) return line;
                     output.append(line).append('\n');
-                    if (line.startsWith("ENDED ")) break;
+                    if (line.equals("ENDED") || line.startsWith("ENDED ")) break;
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("reading the child's output failed", e);
             }
-            throw new IllegalStateException("the child never said \"" + expected + "\":\n" + output);
+            throw new IllegalStateException("the child never said " + what + ":\n" + output);
         });
-        seen.get(120, TimeUnit.SECONDS);
+        return seen.get(120, TimeUnit.SECONDS);
     }
 
     /**
