@@ -89,6 +89,11 @@ public final class FxWatchdog implements AutoCloseable {
         return Math.max(0, (answered - sent) - Math.max(0, queuedAtAnswer - queuedAtSend));
     }
 
+    /** Whether own delays are corrected on this system (the kernel says how long the FX thread waited for a CPU). */
+    public static boolean corrected() {
+        return FxThreadClock.known();
+    }
+
     public int answers() {
         return delaysMs.size();
     }
