@@ -64,14 +64,18 @@ public final class Workspace implements Connections, AutoCloseable {
         this.stripe = profile.hasStripe() ? new StripeAccess(profile.stripeKey(), stripeApiBase) : null;
     }
 
-    /** Starts the health checks: Postgres and Redis often, Venice and Stripe rarely (they are rate-limited). */
+    /**
+     * Starts the health checks, every few seconds so that an outage shows within 5 s, and every second while a
+     * backend is not connected so that its return does too. Venice's checks are requests within the console's budget
+     * (VeniceClient.HEALTH_CHECK_EVERY), so they do not speed up; against Stripe's limit (25 reads a second in test
+     * mode) one a second is negligible.
+     */
     public void startMonitoring() {
-        watch(Backend.POSTGRES, probe(Backend.POSTGRES), Duration.ofSeconds(3));
-        watch(Backend.REDIS, probe(Backend.REDIS), Duration.ofSeconds(3));
-        // Every few seconds, so an outage shows within 5 s: Venice's checks are within the console's budget of
-        // requests (VeniceClient.HEALTH_CHECK_EVERY); against Stripe's limit (25 reads a second in test mode) one every 2 s is negligible.
-        watch(Backend.VENICE, probe(Backend.VENICE), ai.cascade.ops.venice.VeniceClient.HEALTH_CHECK_EVERY);
-        watch(Backend.STRIPE, probe(Backend.STRIPE), Duration.ofSeconds(2));
+        watch(Backend.POSTGRES, probe(Backend.POSTGRES), Duration.ofSeconds(3), Duration.ofSeconds(1));
+        watch(Backend.REDIS, probe(Backend.REDIS), Duration.ofSeconds(3), Duration.ofSeconds(1));
+        watch(Backend.VENICE, probe(Backend.VENICE), ai.cascade.ops.venice.VeniceClient.HEALTH_CHECK_EVERY,
+                ai.cascade.ops.venice.VeniceClient.HEALTH_CHECK_EVERY);
+        watch(Backend.STRIPE, probe(Backend.STRIPE), Duration.ofSeconds(2), Duration.ofSeconds(1));
     }
 
     /** One check of every backend, for the connection dialog's Test button. Blocks: call it off the FX thread. */
@@ -102,10 +106,10 @@ public final class Workspace implements Connections, AutoCloseable {
         };
     }
 
-    private void watch(Backend b, ai.cascade.ops.backend.Probe probe, Duration every) {
+    private void watch(Backend b, ai.cascade.ops.backend.Probe probe, Duration every, Duration whileDown) {
         String problem = unavailable.get(b);
         if (problem != null) monitor.report(new Health(b, Health.State.DOWN, null, problem, Instant.now()));
-        else monitor.watch(b, probe, every);
+        else monitor.watch(b, probe, every, whileDown);
     }
 
     public ConnectionProfile profile() { return profile; }

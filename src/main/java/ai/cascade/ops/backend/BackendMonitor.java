@@ -63,6 +63,15 @@ public final class BackendMonitor implements AutoCloseable {
      * are dropped); a null probe marks it not configured.
      */
     public synchronized void watch(Backend backend, Probe probe, Duration every) {
+        watch(backend, probe, every, every);
+    }
+
+    /**
+     * As {@link #watch(Backend, Probe, Duration)}, but every {@code whileDown} while the backend is not connected (down,
+     * or degraded: slow, or just back and still warming its pool), so its return shows sooner; for backends whose
+     * checks cost next to nothing. One check is in flight at a time, so a slow server gets no more than one at once.
+     */
+    public synchronized void watch(Backend backend, Probe probe, Duration every, Duration whileDown) {
         ScheduledFuture<?> earlier = schedules.remove(backend);
         if (earlier != null) earlier.cancel(false);
         probes.remove(backend);
@@ -72,7 +81,7 @@ public final class BackendMonitor implements AutoCloseable {
         }
         probes.put(backend, probe);
         publish(Health.checking(backend, "Connecting to " + backend.label() + "…"));
-        schedules.put(backend, scheduler.scheduleWithFixedDelay(() -> runProbe(backend, probe), 0, every.toMillis(), TimeUnit.MILLISECONDS));
+        schedules.put(backend, scheduler.schedule(() -> probeAndPlanNext(backend, probe, every, whileDown), 0, TimeUnit.MILLISECONDS));
     }
 
     /** Sets a state from outside the probes, e.g. while the demo servers start. */
@@ -97,6 +106,26 @@ public final class BackendMonitor implements AutoCloseable {
 
     public synchronized Health latest(Backend backend) {
         return latest.get(backend);
+    }
+
+    /** One check, then the next one planned: sooner while the backend is not connected. Stops once it is re-watched. */
+    private void probeAndPlanNext(Backend backend, Probe probe, Duration every, Duration whileDown) {
+        try {
+            runProbe(backend, probe);
+        } finally {
+            synchronized (this) {
+                if (probes.get(backend) == probe && !scheduler.isShutdown()) {
+                    Health h = latest.get(backend);
+                    Duration next = h != null && h.state() == Health.State.CONNECTED ? every : whileDown;
+                    try {
+                        schedules.put(backend, scheduler.schedule(() -> probeAndPlanNext(backend, probe, every, whileDown),
+                                next.toMillis(), TimeUnit.MILLISECONDS));
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        // the monitor closed meanwhile
+                    }
+                }
+            }
+        }
     }
 
     private void runProbe(Backend backend, Probe probe) {

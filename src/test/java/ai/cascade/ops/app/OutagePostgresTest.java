@@ -32,9 +32,9 @@ class OutagePostgresTest extends OutageMatrix {
     }
 
     /** Every part of the overview reads Postgres except the live sessions, which come from Redis. */
-    @Override List<String> panesOfBackend() { return List.of("postgresPane", "revenuePane", "usersPane"); }
+    @Override List<Shown> viewsOfBackend() { return overviewParts(List.of("postgresPane", "revenuePane", "usersPane"), true); }
 
-    @Override List<String> otherPanes() { return List.of("redisPane"); }
+    @Override List<Shown> otherViews() { return overviewParts(List.of("redisPane"), false); }
 
     @Override String driverPackage() { return "org.postgresql"; }
 }

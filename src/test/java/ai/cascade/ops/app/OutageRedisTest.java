@@ -33,9 +33,9 @@ class OutageRedisTest extends OutageMatrix {
     }
 
     /** The overview's one part that reads Redis: the live sessions. */
-    @Override List<String> panesOfBackend() { return List.of("redisPane"); }
+    @Override List<Shown> viewsOfBackend() { return overviewParts(List.of("redisPane"), true); }
 
-    @Override List<String> otherPanes() { return List.of("postgresPane", "revenuePane", "usersPane"); }
+    @Override List<Shown> otherViews() { return overviewParts(List.of("postgresPane", "revenuePane", "usersPane"), false); }
 
     @Override String driverPackage() { return "io.lettuce"; }
 }

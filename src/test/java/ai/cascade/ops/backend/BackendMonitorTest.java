@@ -275,4 +275,21 @@ class BackendMonitorTest {
             throw new IllegalStateException("interrupted while held by the test", e);
         }
     }
+
+    @Test
+    void aBackendNotConnectedIsCheckedAtTheFasterPaceUntilItAnswersThenAtTheUsualOne() throws InterruptedException {
+        AtomicInteger calls = new AtomicInteger();
+        CountDownLatch answered = new CountDownLatch(1);
+        monitor.watch(Backend.REDIS, () -> {
+            if (calls.incrementAndGet() <= 5) throw new BackendException(Backend.REDIS, "refused");
+            answered.countDown();
+            return null;
+        }, RARELY, Duration.ofMillis(50));
+
+        // Five failures an hour apart would take five hours: only the pace while down brings the sixth call.
+        assertThat(answered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        Thread.sleep(500);   // ten times the pace while down: a connected backend waits its hour
+        assertThat(monitor.latest(Backend.REDIS).state()).isEqualTo(Health.State.CONNECTED);
+        assertThat(calls).hasValue(6);
+    }
 }

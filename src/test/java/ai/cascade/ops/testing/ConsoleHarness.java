@@ -22,10 +22,15 @@ public final class ConsoleHarness {
     private ConsoleHarness() {}
 
     public static Console start(Stage stage, ConnectionProfile profile) {
+        return start(stage, profile, null);
+    }
+
+    /** As {@link #start(Stage, ConnectionProfile)}, with Stripe's API base of the test's choosing (null: Stripe's own). */
+    public static Console start(Stage stage, ConnectionProfile profile, String stripeApiBase) {
         try {
             Path home = Files.createTempDirectory("cascade-ops-ui");
             AppDirectories dirs = new AppDirectories(home.resolve("config"), home.resolve("data"), home.resolve("logs"));
-            Console c = new Console(dirs, new Console.Options(null, null, profile));
+            Console c = new Console(dirs, new Console.Options(null, stripeApiBase, profile));
             c.start(stage);
             return c;
         } catch (IOException e) {
