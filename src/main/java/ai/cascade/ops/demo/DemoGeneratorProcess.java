@@ -22,11 +22,7 @@ public final class DemoGeneratorProcess {
             System.err.println("usage: DemoGeneratorProcess postgresql://user@host:port/db users [seed]");
             System.exit(2);
         }
-        PostgresAddress address = PostgresAddress.parse(args[0]);
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(address.jdbcUrl());
-        if (!address.user().isEmpty()) ds.setUser(address.user());
-        if (!address.password().isEmpty()) ds.setPassword(address.password());
+        PGSimpleDataSource ds = dataSource(args[0]);
         int users = Integer.parseInt(args[1]);
         long seed = args.length > 2 ? Long.parseLong(args[2]) : DemoEnvironment.SEED;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -34,5 +30,15 @@ public final class DemoGeneratorProcess {
         DemoDataset.generate(ds, users, Settings.defaultTiers(), seed, sentence -> { },
                 rows -> out.println("ROWS " + rows), () -> false);
         out.println("DONE " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    }
+
+    /** The database at a libpq URI, as a child process reaches it (no pool: it is killed, not closed). */
+    static PGSimpleDataSource dataSource(String url) throws InvalidSettingException {
+        PostgresAddress address = PostgresAddress.parse(url);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(address.jdbcUrl());
+        if (!address.user().isEmpty()) ds.setUser(address.user());
+        if (!address.password().isEmpty()) ds.setPassword(address.password());
+        return ds;
     }
 }

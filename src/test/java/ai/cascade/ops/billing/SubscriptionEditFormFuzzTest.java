@@ -62,12 +62,7 @@ class SubscriptionEditFormFuzzTest {
         FxToolkit.registerPrimaryStage();
         String url = TestServers.freshDatabaseUrl("edit_form_fuzz");
         admin = TestServers.admin(url);
-        SubscriptionEditorTest.exec(admin,
-                "INSERT INTO cascade_users(id, venice_username, email, stripe_customer_id, subscription_tier, subscription_status) "
-                        + "VALUES (1, 'Marco Foscari', 'marco@example.org', '" + CUSTOMER + "', 'citizen', 'active')",
-                "INSERT INTO subscriptions(user_id, stripe_subscription_id, tier, amount, status, current_period_start, "
-                        + "current_period_end, created_at) VALUES (1, '" + SUBSCRIPTION + "', 'citizen', 900, 'active', "
-                        + "'2026-01-01 00:00', '2026-02-01 00:00', '2025-01-01 00:00')");
+        SubscriptionEditorTest.insertCitizen(admin, CUSTOMER, SUBSCRIPTION);
         db = TestServers.open(url);
         wire = new StripeWire();
         Clock clock = Clock.fixed(Instant.ofEpochSecond(StripeWire.PRORATION_DATE), ZoneOffset.UTC);

@@ -366,6 +366,16 @@ class SubscriptionEditorTest {
         }
     }
 
+    /** User 1, Marco Foscari, on the citizen tier with one active subscription: what the wire fake's fixtures describe. */
+    static void insertCitizen(DataSource ds, String customer, String subscription) {
+        exec(ds,
+                "INSERT INTO cascade_users(id, venice_username, email, stripe_customer_id, subscription_tier, subscription_status) "
+                        + "VALUES (1, 'Marco Foscari', 'marco@example.org', '" + customer + "', 'citizen', 'active')",
+                "INSERT INTO subscriptions(user_id, stripe_subscription_id, tier, amount, status, current_period_start, "
+                        + "current_period_end, created_at) VALUES (1, '" + subscription + "', 'citizen', 900, 'active', "
+                        + "'2026-01-01 00:00', '2026-02-01 00:00', '2025-01-01 00:00')");
+    }
+
     static void exec(DataSource ds, String... sql) {
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
             for (String s : sql) st.execute(s);

@@ -1,7 +1,6 @@
 package ai.cascade.ops.demo;
 
 import ai.cascade.ops.billing.SubscriptionEditor.SagaPoint;
-import ai.cascade.ops.config.PostgresAddress;
 import ai.cascade.ops.config.Settings;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -24,11 +23,7 @@ public final class DemoStartProcess {
     private DemoStartProcess() {}
 
     public static void main(String[] args) throws Exception {
-        PostgresAddress address = PostgresAddress.parse(args[0]);
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(address.jdbcUrl());
-        if (!address.user().isEmpty()) ds.setUser(address.user());
-        if (!address.password().isEmpty()) ds.setPassword(address.password());
+        PGSimpleDataSource ds = DemoGeneratorProcess.dataSource(args[0]);
         int users = Integer.parseInt(args[1]);
         String window = args[2];
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
