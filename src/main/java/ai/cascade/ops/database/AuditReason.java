@@ -20,17 +20,8 @@ public final class AuditReason {
             return String.format(Locale.ROOT, "The reason is %,d characters long; the audit log keeps at most %,d: shorten it.",
                     t.length(), MAX_CHARS);
         if (t.indexOf('\0') >= 0) return "The reason contains a NUL character, which the audit log cannot store: remove it.";
-        if (hasBrokenSurrogate(t))
+        if (PostgresText.hasBrokenSurrogate(t))
             return "The reason contains a broken character (half of an emoji or another two-part character): retype it.";
         return null;
-    }
-
-    private static boolean hasBrokenSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
-            else if (Character.isSurrogate(c)) return true;
-        }
-        return false;
     }
 }

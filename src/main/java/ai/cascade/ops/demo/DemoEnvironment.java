@@ -97,23 +97,21 @@ public final class DemoEnvironment implements AutoCloseable {
     }
 
     /**
-     * Generates unless a complete dataset of this size is there; otherwise brings its live rows up to now.
-     *
-     * @return whether the data was generated anew
+     * Generates unless a complete dataset of this size is there; otherwise brings its live rows up to now. What follows
+     * the data (the Stripe seed, the edit history) checks for itself whether it is done, so no result is returned.
      */
-    static boolean ensureData(DataSource data, int users, List<Tier> tiers, Consumer<String> progress, BooleanSupplier cancelled)
+    static void ensureData(DataSource data, int users, List<Tier> tiers, Consumer<String> progress, BooleanSupplier cancelled)
             throws SQLException {
         Optional<DemoDataset.Marker> marker = DemoDataset.marker(data);
         if (marker.isPresent() && marker.get().users() == users) {
             Duration shifted = DemoDataset.shiftLiveRowsToNow(data);
             log.info("Reusing the demo data completed at {} ({} users); live rows moved forward by {}",
                     marker.get().completedAt(), users, shifted);
-            return false;
+            return;
         }
         if (marker.isPresent())
             progress.accept(String.format(Locale.ROOT, "The demo data has %,d users; %,d are wanted: generating anew.", marker.get().users(), users));
         DemoDataset.generate(data, users, tiers, SEED, progress, cancelled);
-        return true;
     }
 
     /**

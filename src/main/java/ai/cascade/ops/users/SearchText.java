@@ -1,5 +1,7 @@
 package ai.cascade.ops.users;
 
+import ai.cascade.ops.database.PostgresText;
+
 /**
  * What a person typed into the user search, understood: a numeric user id, a Stripe customer or
  * subscription id, an email, or else the start of a Venice username. Text that no stored value can
@@ -28,7 +30,7 @@ public record SearchText(Kind kind, String value) {
     public static SearchText parse(String typed) {
         String t = typed == null ? "" : typed.strip();
         if (t.isEmpty()) return new SearchText(Kind.EVERYONE, "");
-        if (t.length() > MAX_LENGTH || t.indexOf('\0') >= 0 || hasBrokenSurrogate(t)) return new SearchText(Kind.IMPOSSIBLE, t);
+        if (t.length() > MAX_LENGTH || t.indexOf('\0') >= 0 || PostgresText.hasBrokenSurrogate(t)) return new SearchText(Kind.IMPOSSIBLE, t);
         if (t.chars().allMatch(c -> c >= '0' && c <= '9')) {
             // user ids are SERIAL (int4): a longer number is nobody's id
             return t.length() <= 10 && Long.parseLong(t) <= Integer.MAX_VALUE
@@ -38,17 +40,6 @@ public record SearchText(Kind kind, String value) {
         if (t.startsWith("sub_")) return new SearchText(Kind.SUBSCRIPTION_ID, t);
         if (t.indexOf('@') > 0) return new SearchText(Kind.EMAIL, t);
         return new SearchText(Kind.USERNAME_PREFIX, t);
-    }
-
-    private static boolean hasBrokenSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return true;
-                i++;
-            } else if (Character.isLowSurrogate(c)) return true;
-        }
-        return false;
     }
 
     @Override

@@ -10,13 +10,6 @@ public final class Unicode {
      * the properties check would fail for a reason that is not the code's.
      */
     public static boolean wholeCodePoints(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
-                i++;
-            } else if (Character.isLowSurrogate(c)) return false;
-        }
-        return true;
+        return !ai.cascade.ops.database.PostgresText.hasBrokenSurrogate(s);
     }
 }
